@@ -1,0 +1,69 @@
+# yuzhong-incubation — newcomer commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+export INCUBATION_HOME ?= $(CURDIR)/data
+export AIRFLOW_HOME ?= $(CURDIR)/airflow_home
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: help venv demo test test-fast lint format demo-inbox airflow progress lock clean
+
+help:
+	@echo "make demo   - set everything up, run the nightly DAG once through Airflow on the demo inbox, print progress"
+	@echo "make test   - the full test suite (what CI runs)"
+	@echo "make lint   - ruff and sqlfluff"
+	@echo "make airflow - start the local Airflow UI (api-server, scheduler, dag-processor) with the project's DAGs"
+
+# The environment, from the lock file alone (PyPI only). Re-made when the lock changes.
+$(BIN)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+venv: $(BIN)/.installed
+
+# Regenerate the lock after changing pyproject.toml dependencies.
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu -o requirements.lock
+
+demo: venv
+	@mkdir -p "$(INCUBATION_HOME)/inbox"
+	cp -r include/demo/inbox/. "$(INCUBATION_HOME)/inbox/"
+	INCUBATION_SETTLE_SECONDS=0 $(BIN)/incubation run
+	@echo
+	@$(BIN)/incubation progress
+
+demo-inbox: venv
+	rm -rf include/demo/inbox
+	$(BIN)/incubation demo-inbox --out include/demo/inbox
+
+progress: venv
+	@$(BIN)/incubation progress
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+test-fast: venv
+	$(BIN)/python -m pytest -q -m "not integration"
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd dbt_project && INCUBATION_BUILD_DB=/tmp/sqlfluff.duckdb ../$(BIN)/sqlfluff lint models tests macros
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+airflow: venv
+	$(BIN)/incubation airflow standalone
+
+clean:
+	rm -rf data airflow_home dbt_project/target dbt_project/logs

@@ -1,0 +1,118 @@
+"""
+### incubation_nightly — department spreadsheets to the district warehouse
+
+Every night at 02:00 (Asia/Shanghai) this DAG takes the files the responsible units dropped in
+`inbox/<unit>/` under the data home (`INCUBATION_HOME`) and:
+
+1. **discover** — registers every settled, not-yet-seen file in the ledger (`audit.file_ledger`);
+2. **check** — parses each sheet against its template contract and runs the template's Great
+   Expectations suite and the domain checks;
+3. **load** — loads each accepted file into `raw.<template>` in one transaction with its ledger
+   row, moves it to `archive/` (refused files to `quarantine/<unit>/`), and writes a receipt or
+   rejection report (Chinese) into `outbox/<unit>/`;
+4. **build_warehouse** — one `dbt build` (seeds, staging, core, tests) on the build database;
+5. **publish** — swaps the analysts' read-only `warehouse/incubation.duckdb` in atomically;
+6. **summarise** — writes the run summary to `audit.runs` and `runs/<run_id>.json`.
+
+Every stage can be rerun: the ledger records what was done. Domain logic lives in the
+`incubation` package under `plugins/`; this file only wires the stages together.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset, dag, task
+
+WAREHOUSE = Asset(name="incubation_warehouse", uri="file:///incubation/warehouse/incubation.duckdb")
+IO_RETRIES = {"retries": 2, "retry_delay": timedelta(seconds=20), "retry_exponential_backoff": True}
+
+
+def _alert(context) -> None:
+    from incubation.alerts import write_alert
+    from incubation.settings import Settings
+
+    ti = context["ti"]
+    write_alert(
+        Settings.from_env(),
+        dag_id=ti.dag_id,
+        task_id=ti.task_id,
+        run_id=context["run_id"],
+        error=str(context.get("exception")),
+    )
+
+
+@dag(
+    schedule="0 2 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai"),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["incubation"],
+    default_args={"on_failure_callback": _alert},
+)
+def incubation_nightly():
+    @task(**IO_RETRIES)
+    def discover(run_id=None) -> dict:
+        from incubation import pipeline
+        from incubation.settings import Settings
+
+        started_at = pendulum.now("UTC").isoformat()
+        return {"started_at": started_at, "files": pipeline.discover(Settings.from_env(), run_id)}
+
+    @task
+    def check(discovered: dict, logical_date=None) -> list[dict]:
+        from incubation import pipeline
+        from incubation.settings import Settings
+
+        today = logical_date.in_timezone("Asia/Shanghai").date() if logical_date else None
+        return pipeline.check(Settings.from_env(), discovered["files"], today)
+
+    @task(**IO_RETRIES)
+    def load(verdicts: list[dict]) -> list[dict]:
+        from incubation import pipeline
+        from incubation.settings import Settings
+
+        return pipeline.load(Settings.from_env(), verdicts)
+
+    @task
+    def build_warehouse(outcomes: list[dict]) -> dict:
+        from incubation import pipeline
+        from incubation.settings import Settings
+
+        return pipeline.build(Settings.from_env())
+
+    @task(outlets=[WAREHOUSE], **IO_RETRIES)
+    def publish(dbt_summary: dict) -> dict:
+        from incubation import pipeline
+        from incubation.settings import Settings
+
+        return pipeline.publish(Settings.from_env())
+
+    @task
+    def summarise(
+        discovered: dict, outcomes: list[dict], dbt_summary: dict, published: dict, run_id=None
+    ) -> dict:
+        from incubation import pipeline
+        from incubation.settings import Settings
+
+        return pipeline.summarise(
+            Settings.from_env(),
+            run_id,
+            discovered["started_at"],
+            discovered["files"],
+            outcomes,
+            dbt_summary,
+            published,
+        )
+
+    discovered = discover()
+    verdicts = check(discovered)
+    outcomes = load(verdicts)
+    dbt_summary = build_warehouse(outcomes)
+    published = publish(dbt_summary)
+    summarise(discovered, outcomes, dbt_summary, published)
+
+
+incubation_nightly()

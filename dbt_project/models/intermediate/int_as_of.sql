@@ -1,0 +1,11 @@
+-- The quarter the progress figures are "as of": the latest quarter any carrier reported.
+with reports as (
+    select period from {{ ref('stg_inbox__carrier_period_report') }}
+),
+latest as (
+    select max(period) as as_of_period from reports
+)
+select
+    as_of_period,
+    {{ period_end('as_of_period') }} as as_of_date
+from latest

@@ -1,0 +1,1 @@
+{{ latest_submission('carrier_period_report', ['carrier_id', 'period']) }}

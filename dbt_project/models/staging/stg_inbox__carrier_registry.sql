@@ -1,0 +1,1 @@
+{{ latest_submission('carrier_registry', ['carrier_id']) }}

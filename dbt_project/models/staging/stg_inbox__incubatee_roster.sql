@@ -1,0 +1,1 @@
+{{ latest_submission('incubatee_roster', ['carrier_id', 'period']) }}

@@ -1,0 +1,1 @@
+"""Yuzhong District incubation-carrier pipeline: the domain package (no Airflow needed)."""

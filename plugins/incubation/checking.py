@@ -1,0 +1,149 @@
+"""The verdict on files: parse every sheet, run the suites and the domain checks.
+
+GX costs about 12 ms per expectation per validation, whatever the row count, so files are
+validated in batches: the parsed frames of one template from many files are stacked (with a
+``file_index`` column, which the suites' uniqueness expectations include) and validated in
+one run, up to ``BATCH_ROWS`` rows at a time. Problems are then handed back to their file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import checks
+from .contracts import Contract, UnitTable
+from .parsing import ParseResult, parse_sheets
+from .problems import SEVERITY_ERROR, SEVERITY_WARNING, Problem, count
+from .readers import UnreadableFile, read_file
+from .validation import SuiteRunner
+
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+BATCH_ROWS = 200_000
+FILE_INDEX = "file_index"
+
+
+@dataclass
+class Verdict:
+    path: Path
+    unit_code: str
+    status: str
+    problems: list[Problem]
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet -> template
+    parse_seconds: float = 0.0
+    validate_seconds: float = 0.0
+
+    @property
+    def n_errors(self) -> int:
+        return count(self.problems, SEVERITY_ERROR)
+
+    @property
+    def n_warnings(self) -> int:
+        return count(self.problems, SEVERITY_WARNING)
+
+    @property
+    def rows(self) -> int:
+        return sum(len(f) for f in self.frames.values())
+
+
+@dataclass
+class _Parsed:
+    path: Path
+    unit_code: str
+    result: ParseResult | None
+    problems: list[Problem]
+    headers: dict[tuple[str, str], str]
+    frames: dict[str, pd.DataFrame]
+    seconds: float
+    validate_seconds: float = 0.0
+
+
+def _parse(path: Path, unit_code: str, contracts, units) -> _Parsed:
+    started = time.perf_counter()
+    try:
+        result = parse_sheets(read_file(path), contracts, units)
+    except UnreadableFile as exc:
+        problem = Problem(SEVERITY_ERROR, "unreadable_file", exc.message_zh, source="read")
+        return _Parsed(path, unit_code, None, [problem], {}, {}, time.perf_counter() - started)
+    headers = {(s.sheet, c): h for s in result.sheets for c, h in s.headers.items()}
+    unvalidatable = {p.sheet for p in result.problems if p.rule == "missing_column"}
+    frames = {
+        template: frame[~frame["source_sheet"].isin(unvalidatable)].reset_index(drop=True)
+        for template, frame in result.frames_by_template().items()
+    }
+    return _Parsed(
+        path,
+        unit_code,
+        result,
+        list(result.problems),
+        headers,
+        {t: f for t, f in frames.items() if not f.empty},
+        time.perf_counter() - started,
+    )
+
+
+def check_files(
+    files: list[tuple[Path, str]],
+    *,
+    contracts: dict[str, Contract],
+    units: UnitTable,
+    runner: SuiteRunner,
+    today: dt.date,
+) -> list[Verdict]:
+    """Verdicts for ``(path, unit_code)`` pairs, in the same order."""
+    parsed = [_parse(path, unit, contracts, units) for path, unit in files]
+    for template in contracts:
+        members = [(i, p.frames[template]) for i, p in enumerate(parsed) if template in p.frames]
+        for batch in _batches(members):
+            started = time.perf_counter()
+            stacked = pd.concat(
+                [frame.assign(**{FILE_INDEX: i}) for i, frame in batch], ignore_index=True
+            )
+            headers = {k: v for i, _ in batch for k, v in parsed[i].headers.items()}
+            for file_index, problem in runner.problems(template, stacked, headers, FILE_INDEX):
+                parsed[file_index].problems.append(problem)
+            share = (time.perf_counter() - started) / len(batch)
+            for i, frame in batch:
+                parsed[i].problems += checks.run_checks(template, frame, parsed[i].headers, today)
+                parsed[i].validate_seconds += share
+    return [_verdict(p) for p in parsed]
+
+
+def _batches(members: list[tuple[int, pd.DataFrame]]):
+    batch, rows = [], 0
+    for item in members:
+        if batch and rows + len(item[1]) > BATCH_ROWS:
+            yield batch
+            batch, rows = [], 0
+        batch.append(item)
+        rows += len(item[1])
+    if batch:
+        yield batch
+
+
+def _verdict(p: _Parsed) -> Verdict:
+    status = REJECTED if any(x.is_error for x in p.problems) else ACCEPTED
+    return Verdict(
+        path=p.path,
+        unit_code=p.unit_code,
+        status=status,
+        problems=sorted(p.problems, key=_problem_order),
+        frames=p.frames,
+        sheets={s.sheet: s.template for s in p.result.sheets} if p.result else {},
+        parse_seconds=p.seconds,
+        validate_seconds=p.validate_seconds,
+    )
+
+
+def check_file(path: Path, unit_code: str, **kwargs) -> Verdict:
+    return check_files([(path, unit_code)], **kwargs)[0]
+
+
+def _problem_order(p: Problem) -> tuple:
+    return (p.severity != SEVERITY_ERROR, p.sheet or "", p.row or 0, p.column or "")

@@ -1,0 +1,191 @@
+"""Template contracts: canonical columns, Chinese headers, aliases, types and units.
+
+A contract is data (``include/contracts/<template>.yaml``); this module only reads it and
+answers questions about it. Adding a header alias is a one-line change to the YAML file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+COLUMN_TYPES = ("text", "code", "enum", "int", "decimal", "date", "period", "bool")
+MEASURE_KINDS = ("stock", "flow_period", "flow_ytd", "cumulative")
+
+DUCKDB_TYPES = {
+    "text": "VARCHAR",
+    "code": "VARCHAR",
+    "enum": "VARCHAR",
+    "int": "BIGINT",
+    "decimal": "DOUBLE",
+    "date": "DATE",
+    "period": "VARCHAR",
+    "bool": "BOOLEAN",
+}
+
+# A unit in brackets at the end of a header: 载体总面积（平方米）, 收入(万元), 面积【㎡】, 面积/m2
+_UNIT_SUFFIX = re.compile(
+    r"^(?P<label>.*?)\s*(?:[\(\[【](?P<b>[^\)\]】]*)[\)\]】]|/(?P<s>[^/]+))\s*$"
+)
+
+
+def normalise_text(value: str) -> str:
+    """NFKC, strip, collapse inner white space (full-width spaces included)."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value)).strip()
+
+
+def header_key(value: str) -> str:
+    """The form headers are compared in: NFKC, no white space, ASCII brackets."""
+    return re.sub(r"\s+", "", normalise_text(value)).lower()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    unit: str | None = None
+    measure: str | None = None
+    required: bool = False
+
+    @property
+    def duckdb_type(self) -> str:
+        return DUCKDB_TYPES[self.type]
+
+    @property
+    def header_with_unit(self) -> str:
+        return f"{self.header}（{self.unit}）" if self.unit else self.header
+
+    def spellings(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str
+    title_zh: str
+    description: str
+    key: tuple[str, ...]
+    supersede_by: tuple[str, ...]
+    columns: tuple[Column, ...]
+    _by_header: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    def match_header(self, header: str) -> str | None:
+        """The canonical column a header (without its unit) names, or None."""
+        return self._by_header.get(header_key(header))
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """Unit spellings by dimension, with the factor to the canonical unit."""
+
+    dimensions: dict[str, dict]
+
+    def dimension_of(self, unit: str) -> str | None:
+        key = header_key(unit)
+        for dim, spec in self.dimensions.items():
+            if key in {header_key(s) for s in spec["spellings"]}:
+                return dim
+        return None
+
+    def factor(self, from_unit: str, to_unit: str) -> float | None:
+        """Multiply a value in ``from_unit`` by this to get ``to_unit``; None if unrelated."""
+        for spec in self.dimensions.values():
+            spellings = {header_key(k): float(v) for k, v in spec["spellings"].items()}
+            src, dst = spellings.get(header_key(from_unit)), spellings.get(header_key(to_unit))
+            if src is not None and dst is not None:
+                return src / dst
+        return None
+
+
+def split_header_unit(header: str) -> tuple[str, str | None]:
+    """Split '载体总面积（平方米）' into ('载体总面积', '平方米'). Units are found after NFKC."""
+    text = normalise_text(header)
+    match = _UNIT_SUFFIX.match(text)
+    if not match:
+        return text, None
+    unit = (match.group("b") or match.group("s") or "").strip()
+    unit = re.sub(r"^单位[:：]\s*", "", unit)
+    return match.group("label").strip(), unit or None
+
+
+def _build(raw: dict) -> Contract:
+    columns = []
+    for spec in raw["columns"]:
+        if spec["type"] not in COLUMN_TYPES:
+            raise ValueError(f"{raw['name']}.{spec['name']}: unknown type {spec['type']!r}")
+        if spec.get("measure") and spec["measure"] not in MEASURE_KINDS:
+            raise ValueError(f"{raw['name']}.{spec['name']}: unknown measure {spec['measure']!r}")
+        columns.append(
+            Column(
+                name=spec["name"],
+                header=spec["header"],
+                type=spec["type"],
+                aliases=tuple(spec.get("aliases", ())),
+                unit=spec.get("unit"),
+                measure=spec.get("measure"),
+                required=bool(spec.get("required", False)),
+            )
+        )
+    by_header: dict[str, str] = {}
+    for col in columns:
+        for spelling in col.spellings():
+            key = header_key(split_header_unit(spelling)[0])
+            if key in by_header and by_header[key] != col.name:
+                raise ValueError(
+                    f"{raw['name']}: header {spelling!r} names both {by_header[key]} and {col.name}"
+                )
+            by_header[key] = col.name
+    names = [c.name for c in columns]
+    for key_col in [*raw["key"], *raw.get("supersede_by", raw["key"])]:
+        if key_col not in names:
+            raise ValueError(f"{raw['name']}: key column {key_col!r} is not a column")
+    return Contract(
+        name=raw["name"],
+        title_zh=raw["title_zh"],
+        description=" ".join(str(raw.get("description", "")).split()),
+        key=tuple(raw["key"]),
+        supersede_by=tuple(raw.get("supersede_by", raw["key"])),
+        columns=tuple(columns),
+        _by_header=by_header,
+    )
+
+
+@cache
+def load_contracts(contracts_dir: Path) -> dict[str, Contract]:
+    """Every template contract in the folder, by name (files starting with '_' are not)."""
+    contracts = {}
+    for path in sorted(Path(contracts_dir).glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        contract = _build(yaml.safe_load(path.read_text(encoding="utf-8")))
+        if contract.name != path.stem:
+            raise ValueError(f"{path}: contract name {contract.name!r} differs from file name")
+        contracts[contract.name] = contract
+    return contracts
+
+
+@cache
+def load_units(contracts_dir: Path) -> UnitTable:
+    raw = yaml.safe_load((Path(contracts_dir) / "_units.yaml").read_text(encoding="utf-8"))
+    return UnitTable(dimensions=raw)

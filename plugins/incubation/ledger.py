@@ -1,0 +1,193 @@
+"""The file ledger and the raw tables in the build database.
+
+The ledger (``audit.file_ledger``) has one row per file the pipeline has taken in: its sha256,
+unit, templates, status, row counts and timings. ``raw.<template>`` keeps every accepted row of
+every submission, keyed by ``submission_id``; nothing there is ever updated in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from .contracts import Contract
+
+STATUS_RECEIVED = "received"
+STATUS_LOADED = "loaded"
+STATUS_REJECTED = "rejected"
+STATUS_DUPLICATE = "duplicate"
+FINAL_STATUSES = (STATUS_LOADED, STATUS_REJECTED)
+
+AUDIT_DDL = """
+create schema if not exists audit;
+create schema if not exists raw;
+create sequence if not exists audit.submission_seq start 1;
+create table if not exists audit.file_ledger (
+    submission_id   bigint primary key,
+    sha256          varchar not null,
+    unit_code       varchar not null,
+    file_name       varchar not null,
+    inbox_path      varchar not null,
+    size_bytes      bigint,
+    file_mtime      timestamp,
+    discovered_at   timestamp not null,
+    run_id          varchar,
+    status          varchar not null,
+    duplicate_of    bigint,
+    templates       varchar,
+    sheets          integer,
+    rows_parsed     integer,
+    rows_loaded     integer,
+    n_errors        integer,
+    n_warnings      integer,
+    parse_seconds   double,
+    validate_seconds double,
+    load_seconds    double,
+    stored_path     varchar,
+    report_path     varchar,
+    decided_at      timestamp
+);
+create table if not exists audit.validation_results (
+    submission_id   bigint not null,
+    severity        varchar not null,
+    rule            varchar not null,
+    source          varchar,
+    sheet           varchar,
+    row_number      integer,
+    column_header   varchar,
+    value           varchar,
+    message_zh      varchar,
+    fix_zh          varchar
+);
+create table if not exists audit.runs (
+    run_id          varchar primary key,
+    started_at      timestamp,
+    finished_at     timestamp,
+    files_seen      integer,
+    files_accepted  integer,
+    files_refused   integer,
+    files_duplicate integer,
+    rows_loaded     bigint,
+    dbt_success     boolean,
+    dbt_nodes       integer,
+    dbt_failures    integer,
+    duration_seconds double,
+    summary_path    varchar
+);
+"""
+
+
+def raw_ddl(contract: Contract) -> list[str]:
+    """Create the raw table of a template, and add any column a contract gained since."""
+    cols = ",\n    ".join(f"{c.name} {c.duckdb_type}" for c in contract.columns)
+    statements = [
+        f"""create table if not exists raw.{contract.name} (
+    submission_id bigint not null,
+    source_sheet varchar,
+    source_row integer,
+    loaded_at timestamp not null,
+    {cols}
+)"""
+    ]
+    statements += [
+        f"alter table raw.{contract.name} add column if not exists {c.name} {c.duckdb_type}"
+        for c in contract.columns
+    ]
+    return statements
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection, contracts: dict[str, Contract]) -> None:
+    con.execute(AUDIT_DDL)
+    for contract in contracts.values():
+        for statement in raw_ddl(contract):
+            con.execute(statement)
+
+
+@contextmanager
+def connect(db_path: Path, contracts: dict[str, Contract] | None = None):
+    """A connection to the build database, closed on exit; schema ensured when contracts given."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path))
+    try:
+        if contracts is not None:
+            ensure_schema(con, contracts)
+        yield con
+    finally:
+        con.close()
+
+
+def find_by_sha(con, sha256: str) -> tuple[int, str] | None:
+    """The submission that already took these bytes: final ones first, then a pending one."""
+    row = con.execute(
+        """select submission_id, status from audit.file_ledger
+           where sha256 = ? and status in ('loaded', 'rejected', 'received')
+           order by case status when 'received' then 1 else 0 end, submission_id
+           limit 1""",
+        [sha256],
+    ).fetchone()
+    return (int(row[0]), row[1]) if row else None
+
+
+def register(con, *, sha256, unit_code, path: Path, size, mtime, run_id, status, duplicate_of=None):
+    submission_id = con.execute("select nextval('audit.submission_seq')").fetchone()[0]
+    con.execute(
+        """insert into audit.file_ledger (submission_id, sha256, unit_code, file_name,
+               inbox_path, size_bytes, file_mtime, discovered_at, run_id, status, duplicate_of)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            submission_id,
+            sha256,
+            unit_code,
+            path.name,
+            str(path),
+            size,
+            dt.datetime.fromtimestamp(mtime),
+            dt.datetime.now(),
+            run_id,
+            status,
+            duplicate_of,
+        ],
+    )
+    return int(submission_id)
+
+
+def update(con, submission_id: int, **fields) -> None:
+    assignments = ", ".join(f"{name} = ?" for name in fields)
+    con.execute(
+        f"update audit.file_ledger set {assignments} where submission_id = ?",
+        [*fields.values(), submission_id],
+    )
+
+
+def get(con, submission_id: int) -> dict:
+    cur = con.execute("select * from audit.file_ledger where submission_id = ?", [submission_id])
+    names = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    return dict(zip(names, row, strict=True)) if row else {}
+
+
+def replace_problems(con, submission_id: int, problems: list[dict]) -> None:
+    con.execute("delete from audit.validation_results where submission_id = ?", [submission_id])
+    if not problems:
+        return
+    con.executemany(
+        """insert into audit.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            [
+                submission_id,
+                p["severity"],
+                p["rule"],
+                p.get("source"),
+                p.get("sheet"),
+                p.get("row"),
+                p.get("column"),
+                p.get("value"),
+                p.get("message_zh"),
+                p.get("fix_zh"),
+            ]
+            for p in problems
+        ],
+    )

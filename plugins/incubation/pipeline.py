@@ -1,0 +1,405 @@
+"""The nightly stages, as plain functions the DAG calls (and tests call without Airflow).
+
+discover -> check -> load -> build (dbt) -> publish -> summarise. Every stage takes and returns
+JSON-serialisable data, reads and writes only under the data home, and can be rerun: a
+stage repeated after a crash finds what was already done in the ledger and does not redo it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+
+import duckdb
+
+from . import filing, ledger, reference
+from .checking import ACCEPTED, Verdict, check_files
+from .contracts import load_contracts, load_units
+from .intake import scan_inbox
+from .reports import build_report, report_stem, write_report
+from .settings import Settings
+from .warehouse import publish as publish_warehouse
+from .warehouse import run_dbt
+
+log = logging.getLogger(__name__)
+
+
+def _contracts(settings: Settings):
+    return load_contracts(settings.contracts_dir)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+# --------------------------------------------------------------------------- discover
+def discover(settings: Settings, run_id: str, now: float | None = None) -> list[dict]:
+    """Register every settled new file in the ledger; return the ones to check."""
+    settings.ensure_dirs()
+    units = reference.unit_codes(settings.seeds_dir)
+    found, misplaced = scan_inbox(settings.inbox, units, settings.settle_seconds, now)
+    for path, reason in misplaced:
+        _refuse_misplaced(settings, path, reason)
+    to_check = []
+    with ledger.connect(settings.build_db, _contracts(settings)) as con:
+        for item in found:
+            path = Path(item.path)
+            seen = ledger.find_by_sha(con, item.sha256)
+            if seen and seen[1] in ledger.FINAL_STATUSES:
+                previous = ledger.get(con, seen[0])
+                stored = previous["stored_path"]
+                if previous["inbox_path"] == str(path) and stored and not Path(stored).exists():
+                    # a run stopped between deciding the file and filing it: finish the job
+                    _file_decided(settings, con, seen[0])
+                    continue
+                dup_id = ledger.register(
+                    con,
+                    sha256=item.sha256,
+                    unit_code=item.unit_code,
+                    path=path,
+                    size=item.size,
+                    mtime=item.mtime,
+                    run_id=run_id,
+                    status=ledger.STATUS_DUPLICATE,
+                    duplicate_of=seen[0],
+                )
+                _file_duplicate(settings, con, dup_id, previous)
+                continue
+            if seen:  # received by a run that did not finish: take it up again
+                submission_id = seen[0]
+                ledger.update(con, submission_id, run_id=run_id, inbox_path=str(path))
+            else:
+                submission_id = ledger.register(
+                    con,
+                    sha256=item.sha256,
+                    unit_code=item.unit_code,
+                    path=path,
+                    size=item.size,
+                    mtime=item.mtime,
+                    run_id=run_id,
+                    status=ledger.STATUS_RECEIVED,
+                )
+            to_check.append({"submission_id": submission_id, **item.to_dict()})
+    log.info("discovered %d new file(s), %d misplaced", len(to_check), len(misplaced))
+    return to_check
+
+
+def _refuse_misplaced(settings: Settings, path: Path, reason: str) -> None:
+    now = _now()
+    target = filing.move(path, filing.unknown_path(settings, path.name, now))
+    report = {
+        "file_name": path.name,
+        "verdict_zh": "已退回",
+        "reason_zh": reason,
+        "next_step_zh": "请将文件放入本单位的收件箱文件夹 inbox/<单位代码>/ 后重新提交",
+        "quarantined_as": str(target),
+        "decided_at": now.isoformat(),
+    }
+    out = settings.outbox / "_unknown"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{target.stem}_退回报告.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2), "utf-8"
+    )
+    log.warning("misplaced file %s quarantined: %s", path, reason)
+
+
+def _file_duplicate(settings: Settings, con, dup_id: int, previous: dict) -> None:
+    row = ledger.get(con, dup_id)
+    target = filing.move(
+        Path(row["inbox_path"]),
+        filing.duplicate_path(settings, row["unit_code"], dup_id, row["file_name"]),
+    )
+    names = reference.unit_names(settings.seeds_dir)
+    report = build_report(
+        submission_id=dup_id,
+        unit_code=row["unit_code"],
+        unit_name=names.get(row["unit_code"], row["unit_code"]),
+        file_name=row["file_name"],
+        accepted=previous["status"] == ledger.STATUS_LOADED,
+        sheets={},
+        template_titles={},
+        rows=0,
+        problems=[],
+        decided_at=_now().isoformat(),
+        cap=settings.report_problem_cap,
+        note_zh=(
+            f"与第 {previous['submission_id']} 号提交（{previous['file_name']}）内容完全相同，"
+            "本次未重复导入，原处理结果不变。"
+        ),
+    )
+    path = write_report(
+        report,
+        settings.outbox / row["unit_code"],
+        f"{dup_id:06d}_{Path(row['file_name']).stem}_重复提交",
+    )
+    ledger.update(con, dup_id, stored_path=str(target), report_path=str(path), decided_at=_now())
+
+
+# ------------------------------------------------------------------------------ check
+def check(settings: Settings, files: list[dict], today: dt.date | None = None) -> list[dict]:
+    """Parse and validate each file; keep the parsed rows in the work area for loading."""
+    if not files:
+        return []
+    from .validation import SuiteRunner  # GX import: seconds, once per run
+
+    contracts = _contracts(settings)
+    units = load_units(settings.contracts_dir)
+    runner = SuiteRunner(settings.expectations_dir, settings.seeds_dir, list(contracts))
+    today = today or dt.date.today()
+    verdicts = check_files(
+        [(Path(item["path"]), item["unit_code"]) for item in files],
+        contracts=contracts,
+        units=units,
+        runner=runner,
+        today=today,
+    )
+    decided = []
+    for item, verdict in zip(files, verdicts, strict=True):
+        decided.append(_stage_verdict(settings, item["submission_id"], verdict))
+        log.info(
+            "%s %s: %s (%d errors, %d warnings, %d rows)",
+            item["unit_code"],
+            Path(item["path"]).name,
+            verdict.status,
+            verdict.n_errors,
+            verdict.n_warnings,
+            verdict.rows,
+        )
+    return decided
+
+
+def _stage_verdict(settings: Settings, submission_id: int, verdict: Verdict) -> dict:
+    work = settings.work / f"{submission_id:06d}"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    tables = {}
+    if verdict.status == ACCEPTED:
+        con = duckdb.connect()
+        try:
+            for template, frame in verdict.frames.items():
+                target = work / f"{template}.parquet"
+                con.register("parsed", frame)
+                con.execute(f"copy parsed to '{target}' (format parquet)")
+                con.unregister("parsed")
+                tables[template] = {"path": str(target), "rows": len(frame)}
+        finally:
+            con.close()
+    staged = {
+        "submission_id": submission_id,
+        "path": str(verdict.path),
+        "unit_code": verdict.unit_code,
+        "status": verdict.status,
+        "n_errors": verdict.n_errors,
+        "n_warnings": verdict.n_warnings,
+        "rows": verdict.rows,
+        "sheets": verdict.sheets,
+        "tables": tables,
+        "parse_seconds": round(verdict.parse_seconds, 3),
+        "validate_seconds": round(verdict.validate_seconds, 3),
+        "work_dir": str(work),
+    }
+    (work / "problems.json").write_text(
+        json.dumps([p.to_dict() for p in verdict.problems], ensure_ascii=False), "utf-8"
+    )
+    (work / "verdict.json").write_text(json.dumps(staged, ensure_ascii=False), "utf-8")
+    return staged
+
+
+# ------------------------------------------------------------------------------- load
+def load(settings: Settings, verdicts: list[dict]) -> list[dict]:
+    """Load each accepted file in one transaction with its ledger row; file every file."""
+    contracts = _contracts(settings)
+    outcomes = []
+    with ledger.connect(settings.build_db, contracts) as con:
+        for staged in verdicts:
+            outcomes.append(_load_one(settings, con, contracts, staged))
+    return outcomes
+
+
+def _load_one(settings: Settings, con, contracts, staged: dict) -> dict:
+    submission_id = staged["submission_id"]
+    row = ledger.get(con, submission_id)
+    if row["status"] in ledger.FINAL_STATUSES:
+        _file_decided(settings, con, submission_id)
+        return {"submission_id": submission_id, "status": row["status"], "rows_loaded": 0}
+    accepted = staged["status"] == ACCEPTED
+    problems = json.loads((Path(staged["work_dir"]) / "problems.json").read_text("utf-8"))
+    name, unit = row["file_name"], row["unit_code"]
+    stored = (
+        filing.archive_path(settings, unit, submission_id, name)
+        if accepted
+        else filing.quarantine_path(settings, unit, submission_id, name)
+    )
+    started = time.perf_counter()
+    loaded_at = _now()
+    rows_loaded = 0
+    con.execute("begin transaction")
+    try:
+        for template, table in staged["tables"].items():
+            contract = contracts[template]
+            cols = ", ".join(c.name for c in contract.columns)
+            casts = ", ".join(f"cast({c.name} as {c.duckdb_type})" for c in contract.columns)
+            con.execute(f"delete from raw.{template} where submission_id = ?", [submission_id])
+            con.execute(
+                f"""insert into raw.{template}
+                        (submission_id, source_sheet, source_row, loaded_at, {cols})
+                    select ?, source_sheet, source_row, ?, {casts}
+                    from read_parquet(?)""",
+                [submission_id, loaded_at, table["path"]],
+            )
+            rows_loaded += table["rows"]
+        ledger.replace_problems(con, submission_id, problems)
+        ledger.update(
+            con,
+            submission_id,
+            status=ledger.STATUS_LOADED if accepted else ledger.STATUS_REJECTED,
+            templates=",".join(sorted(set(staged["sheets"].values()))),
+            sheets=len(staged["sheets"]),
+            rows_parsed=staged["rows"],
+            rows_loaded=rows_loaded,
+            n_errors=staged["n_errors"],
+            n_warnings=staged["n_warnings"],
+            parse_seconds=staged["parse_seconds"],
+            validate_seconds=staged["validate_seconds"],
+            load_seconds=round(time.perf_counter() - started, 3),
+            stored_path=str(stored),
+            decided_at=loaded_at,
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    _file_decided(settings, con, submission_id, staged)
+    shutil.rmtree(staged["work_dir"], ignore_errors=True)
+    return {
+        "submission_id": submission_id,
+        "status": ledger.get(con, submission_id)["status"],
+        "rows_loaded": rows_loaded,
+    }
+
+
+def _file_decided(settings: Settings, con, submission_id: int, staged: dict | None = None) -> None:
+    """Move a decided file to archive or quarantine and write its report (idempotent)."""
+    row = ledger.get(con, submission_id)
+    stored = Path(row["stored_path"])
+    filing.move(Path(row["inbox_path"]), stored)
+    if row["report_path"] and Path(row["report_path"]).exists():
+        return
+    problems = [
+        {k: v for k, v in p.items() if k != "submission_id"}
+        for p in _problems_of(con, submission_id)
+    ]
+    contracts = _contracts(settings)
+    sheets = (staged or {}).get("sheets") or {}
+    names = reference.unit_names(settings.seeds_dir)
+    accepted = row["status"] == ledger.STATUS_LOADED
+    report = build_report(
+        submission_id=submission_id,
+        unit_code=row["unit_code"],
+        unit_name=names.get(row["unit_code"], row["unit_code"]),
+        file_name=row["file_name"],
+        accepted=accepted,
+        sheets=sheets,
+        template_titles={n: c.title_zh for n, c in contracts.items()},
+        rows=row["rows_parsed"] or 0,
+        problems=problems,
+        decided_at=str(row["decided_at"]),
+        cap=settings.report_problem_cap,
+    )
+    path = write_report(
+        report,
+        settings.outbox / row["unit_code"],
+        report_stem(submission_id, row["file_name"], accepted),
+    )
+    ledger.update(con, submission_id, report_path=str(path))
+
+
+def _problems_of(con, submission_id: int) -> list[dict]:
+    cur = con.execute(
+        """select severity, rule, source, sheet, row_number as row, column_header as column,
+                  value, message_zh, fix_zh
+           from audit.validation_results where submission_id = ?
+           order by severity, sheet, row_number""",
+        [submission_id],
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+# ----------------------------------------------------------------------- build, publish
+def build(settings: Settings) -> dict:
+    with ledger.connect(settings.build_db, _contracts(settings)):
+        pass  # raw and audit exist even on the very first night, before any file
+    return run_dbt(settings, "build")
+
+
+def publish(settings: Settings) -> dict:
+    return publish_warehouse(settings)
+
+
+# -------------------------------------------------------------------------- summarise
+def summarise(
+    settings: Settings,
+    run_id: str,
+    started_at: str,
+    discovered: list[dict],
+    outcomes: list[dict],
+    dbt_summary: dict,
+    published: dict,
+) -> dict:
+    finished = _now()
+    started = dt.datetime.fromisoformat(started_at)
+    if started.tzinfo is not None:
+        started = started.astimezone().replace(tzinfo=None, microsecond=0)
+    summary = {
+        "run_id": run_id,
+        "started_at": started.isoformat(),
+        "finished_at": finished.isoformat(),
+        "files_seen": len(discovered),
+        "files_accepted": sum(1 for o in outcomes if o["status"] == ledger.STATUS_LOADED),
+        "files_refused": sum(1 for o in outcomes if o["status"] == ledger.STATUS_REJECTED),
+        "rows_loaded": sum(o["rows_loaded"] for o in outcomes),
+        "dbt": {k: dbt_summary.get(k) for k in ("success", "nodes", "seconds")},
+        "dbt_failures": dbt_summary.get("failures", []),
+        "published": published,
+        "duration_seconds": round((finished - started).total_seconds(), 1),
+    }
+    path = settings.runs / f"{_safe(run_id)}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with ledger.connect(settings.build_db, _contracts(settings)) as con:
+        duplicates = con.execute(
+            "select count(*) from audit.file_ledger where run_id = ? and status = 'duplicate'",
+            [run_id],
+        ).fetchone()[0]
+        con.execute("delete from audit.runs where run_id = ?", [run_id])
+        con.execute(
+            "insert into audit.runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id,
+                started,
+                finished,
+                summary["files_seen"],
+                summary["files_accepted"],
+                summary["files_refused"],
+                duplicates,
+                summary["rows_loaded"],
+                summary["dbt"]["success"],
+                summary["dbt"]["nodes"],
+                len(summary["dbt_failures"]),
+                summary["duration_seconds"],
+                str(path),
+            ],
+        )
+    summary["files_duplicate"] = duplicates
+    summary["summary_path"] = str(path)
+    path.write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
+    return summary
+
+
+def _safe(run_id: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_id)

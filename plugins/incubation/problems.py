@@ -1,0 +1,41 @@
+"""Problems a department contact must see: values, not exceptions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+SEVERITY_ERROR = "E"
+SEVERITY_WARNING = "W"
+SEVERITY_INFO = "I"
+
+SEVERITY_ZH = {SEVERITY_ERROR: "错误", SEVERITY_WARNING: "警告", SEVERITY_INFO: "提示"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, located as the contact sees it in Excel.
+
+    ``row`` is the 1-based row number shown by Excel (or the line number of a CSV file),
+    ``column`` the header as written in the contact's file.
+    """
+
+    severity: str
+    rule: str
+    message_zh: str
+    fix_zh: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    source: str = "parse"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == SEVERITY_ERROR
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def count(problems: list[Problem], severity: str) -> int:
+    return sum(1 for p in problems if p.severity == severity)

@@ -1,0 +1,27 @@
+"""Reference data transcribed from the plan, read from the dbt seeds (their one home)."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+
+@cache
+def read_seed(seeds_dir: Path, name: str) -> tuple[dict[str, str], ...]:
+    with (Path(seeds_dir) / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+        return tuple(dict(row) for row in csv.DictReader(fh))
+
+
+def seed_column(seeds_dir: Path, ref: str) -> list[str]:
+    """Values of ``seed:column`` (e.g. ``zones:zone_name_zh``)."""
+    name, column = ref.split(":", 1)
+    return [row[column] for row in read_seed(seeds_dir, name) if row[column]]
+
+
+def unit_codes(seeds_dir: Path) -> set[str]:
+    return {row["unit_code"] for row in read_seed(seeds_dir, "units")}
+
+
+def unit_names(seeds_dir: Path) -> dict[str, str]:
+    return {row["unit_code"]: row["unit_name_zh"] for row in read_seed(seeds_dir, "units")}

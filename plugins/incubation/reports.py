@@ -1,0 +1,128 @@
+"""Receipts and rejection reports for department contacts, Chinese first.
+
+Each report is written twice into ``outbox/<unit>/``: an .xlsx the contact opens (a summary
+sheet and a problems sheet, one line per problem) and the same content as JSON for machines.
+Text that Excel would read as a formula (= + - @) is always written as text.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .problems import SEVERITY_ZH
+
+PROBLEM_COLUMNS = [
+    ("severity", "级别"),
+    ("sheet", "工作表"),
+    ("row", "行号"),
+    ("column", "列（表头）"),
+    ("value", "填写的值"),
+    ("message_zh", "问题"),
+    ("fix_zh", "修改建议"),
+]
+
+
+def report_stem(submission_id: int, file_name: str, accepted: bool) -> str:
+    kind = "回执" if accepted else "退回报告"
+    return f"{submission_id:06d}_{Path(file_name).stem}_{kind}"
+
+
+def build_report(
+    *,
+    submission_id: int,
+    unit_code: str,
+    unit_name: str,
+    file_name: str,
+    accepted: bool,
+    sheets: dict[str, str],
+    template_titles: dict[str, str],
+    rows: int,
+    problems: list[dict],
+    decided_at: str,
+    cap: int,
+    note_zh: str = "",
+) -> dict:
+    errors = sum(1 for p in problems if p["severity"] == "E")
+    warnings = sum(1 for p in problems if p["severity"] == "W")
+    if accepted:
+        verdict = "已接收"
+        next_step = "数据已导入。如有警告，请核实后在下次报送时更正。"
+    else:
+        verdict = "已退回"
+        next_step = "文件未导入。请按“问题清单”逐条修改全部错误后，重新放入收件箱。"
+    return {
+        "submission_id": submission_id,
+        "unit_code": unit_code,
+        "unit_name_zh": unit_name,
+        "file_name": file_name,
+        "verdict_zh": verdict,
+        "accepted": accepted,
+        "decided_at": decided_at,
+        "sheets": [
+            {"sheet": s, "template": t, "template_zh": template_titles.get(t, t)}
+            for s, t in sheets.items()
+        ],
+        "rows": rows,
+        "errors": errors,
+        "warnings": warnings,
+        "problems_total": len(problems),
+        "problems_shown": min(len(problems), cap),
+        "next_step_zh": note_zh or next_step,
+        "problems": problems[:cap],
+    }
+
+
+def write_report(report: dict, folder: Path, stem: str) -> Path:
+    import xlsxwriter
+
+    folder.mkdir(parents=True, exist_ok=True)
+    json_path = folder / f"{stem}.json"
+    json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), "utf-8")
+    xlsx_path = folder / f"{stem}.xlsx"
+    tmp = xlsx_path.with_suffix(".xlsx.tmp")
+    workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})
+    bold = workbook.add_format({"bold": True})
+    summary = workbook.add_worksheet("结果摘要")
+    lines = [
+        ("文件", report["file_name"]),
+        ("报送单位", f"{report['unit_name_zh']}（{report['unit_code']}）"),
+        ("提交编号", report["submission_id"]),
+        ("处理结果", report["verdict_zh"]),
+        ("处理时间", report["decided_at"]),
+        (
+            "工作表及模板",
+            "；".join(f"{s['sheet']}：{s['template_zh']}" for s in report["sheets"]) or "—",
+        ),
+        ("数据行数", report["rows"]),
+        ("错误数", report["errors"]),
+        ("警告数", report["warnings"]),
+        ("问题总数", report["problems_total"]),
+        ("本报告列出", report["problems_shown"]),
+        ("下一步", report["next_step_zh"]),
+    ]
+    summary.set_column(0, 0, 14)
+    summary.set_column(1, 1, 80)
+    for i, (label, value) in enumerate(lines):
+        summary.write_string(i, 0, label, bold)
+        summary.write_string(i, 1, str(value))
+    sheet = workbook.add_worksheet("问题清单")
+    for j, (_key, title) in enumerate(PROBLEM_COLUMNS):
+        sheet.write_string(0, j, title, bold)
+    for i, problem in enumerate(report["problems"], start=1):
+        for j, (key, _title) in enumerate(PROBLEM_COLUMNS):
+            value = problem.get(key)
+            if key == "severity":
+                value = SEVERITY_ZH.get(value, value)
+            if value is None:
+                continue
+            if isinstance(value, int):
+                sheet.write_number(i, j, value)
+            else:
+                sheet.write_string(i, j, str(value))
+    sheet.set_column(0, 3, 14)
+    sheet.set_column(4, 6, 40)
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    tmp.replace(xlsx_path)
+    return xlsx_path

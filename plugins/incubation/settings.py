@@ -1,0 +1,117 @@
+"""One settings object that knows every path under the data home."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+TEMP_PREFIXES = ("~$", ".~", ".")
+TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp")
+ACCEPTED_SUFFIXES = (".xlsx", ".xls", ".csv")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every path the pipeline reads or writes, derived from one data home.
+
+    ``home`` defaults to ``$INCUBATION_HOME`` or ``./data`` under the project.
+    """
+
+    home: Path
+    project_root: Path = PROJECT_ROOT
+    settle_seconds: float = 60.0
+    timezone: str = "Asia/Shanghai"
+    report_problem_cap: int = 1000
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, home: str | os.PathLike | None = None) -> Settings:
+        raw = home or os.environ.get("INCUBATION_HOME") or PROJECT_ROOT / "data"
+        settle = float(os.environ.get("INCUBATION_SETTLE_SECONDS", "60"))
+        return cls(home=Path(raw).resolve(), settle_seconds=settle)
+
+    # --- department-facing folders -------------------------------------------------
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def outbox(self) -> Path:
+        return self.home / "outbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def exports(self) -> Path:
+        return self.home / "exports"
+
+    # --- databases -------------------------------------------------------------------
+    @property
+    def build_db(self) -> Path:
+        """The writer's database: raw, audit and everything dbt builds."""
+        return self.home / "build" / "incubation_build.duckdb"
+
+    @property
+    def warehouse_db(self) -> Path:
+        """The analysts' read-only copy, swapped in atomically by publish."""
+        return self.home / "warehouse" / "incubation.duckdb"
+
+    # --- working areas -----------------------------------------------------------------
+    @property
+    def work(self) -> Path:
+        """Parsed files waiting to be loaded (one folder per submission)."""
+        return self.home / "work"
+
+    @property
+    def runs(self) -> Path:
+        return self.home / "runs"
+
+    @property
+    def dbt_target(self) -> Path:
+        return self.home / "dbt" / "target"
+
+    @property
+    def dbt_logs(self) -> Path:
+        return self.home / "dbt" / "logs"
+
+    # --- project files (data that defines behaviour) -----------------------------------
+    @property
+    def contracts_dir(self) -> Path:
+        return self.project_root / "include" / "contracts"
+
+    @property
+    def expectations_dir(self) -> Path:
+        return self.project_root / "expectations"
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        return self.project_root / "dbt_project"
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.dbt_project_dir / "seeds"
+
+    def ensure_dirs(self) -> None:
+        for path in (
+            self.inbox,
+            self.outbox,
+            self.archive,
+            self.quarantine,
+            self.exports,
+            self.build_db.parent,
+            self.warehouse_db.parent,
+            self.work,
+            self.runs,
+            self.dbt_target,
+            self.dbt_logs,
+        ):
+            path.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,145 @@
+"""Running the templates' Great Expectations suites on parsed frames.
+
+Suites are reviewed JSON files in ``expectations/`` (one per template), loaded by name into an
+ephemeral GX context. An expectation whose ``meta.value_set_seed`` names a seed column
+(``zones:zone_name_zh``) gets its value set from that seed, so the list lives in one place.
+GX is imported here only, and a ``SuiteRunner`` is built once per run, not once per file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .problems import SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_WARNING, Problem
+from .reference import seed_column
+
+GX_SEVERITY = {"critical": SEVERITY_ERROR, "warning": SEVERITY_WARNING, "info": SEVERITY_INFO}
+
+
+def load_suite_json(expectations_dir: Path, template: str, seeds_dir: Path) -> dict:
+    doc = json.loads((Path(expectations_dir) / f"{template}.json").read_text(encoding="utf-8"))
+    for exp in doc["expectations"]:
+        ref = exp.get("meta", {}).get("value_set_seed")
+        if ref:
+            exp["kwargs"]["value_set"] = seed_column(seeds_dir, ref)
+    return doc
+
+
+class SuiteRunner:
+    """An ephemeral GX context with one validation definition per template."""
+
+    def __init__(self, expectations_dir: Path, seeds_dir: Path, templates: list[str]):
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        import great_expectations as gx
+        from great_expectations.core import ExpectationSuite
+
+        self._gx = gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(
+            globally=False, metric_calculations=False
+        )
+        source = self.context.data_sources.add_pandas("department_files")
+        self.definitions = {}
+        for template in templates:
+            asset = source.add_dataframe_asset(template)
+            batch = asset.add_batch_definition_whole_dataframe(f"{template}_whole")
+            suite = self.context.suites.add(
+                ExpectationSuite(**load_suite_json(expectations_dir, template, seeds_dir))
+            )
+            self.definitions[template] = self.context.validation_definitions.add(
+                gx.ValidationDefinition(name=f"{template}_check", data=batch, suite=suite)
+            )
+
+    def validate(self, template: str, frame: pd.DataFrame):
+        return self.definitions[template].run(
+            batch_parameters={"dataframe": frame},
+            result_format={"result_format": "COMPLETE"},
+        )
+
+    def problems(
+        self,
+        template: str,
+        frame: pd.DataFrame,
+        headers: dict[tuple[str, str], str],
+        file_column: str,
+    ) -> list[tuple[int, Problem]]:
+        """(file index, problem) for every failing row of every file in the batch."""
+        result = self.validate(template, frame)
+        return results_to_problems(result, frame, headers, file_column)
+
+
+def _display(value: object) -> str | None:
+    if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+def results_to_problems(
+    result, frame: pd.DataFrame, headers: dict[tuple[str, str], str], file_column: str
+) -> list[tuple[int, Problem]]:
+    """One problem per failing row; a table-level failure goes to every file of the batch."""
+    problems: list[tuple[int, Problem]] = []
+    files = sorted(set(frame[file_column]))
+    for item in result.results:
+        if item.success:
+            continue
+        config = item.expectation_config
+        kwargs = config.kwargs
+        meta = config.meta or {}
+        severity = GX_SEVERITY.get(str(getattr(config.severity, "value", config.severity)), "E")
+        columns = (
+            [kwargs["column"]]
+            if "column" in kwargs
+            else list(kwargs.get("column_list", []))
+            or [kwargs.get("column_A"), kwargs.get("column_B")]
+        )
+        columns = [c for c in columns if c and c != file_column]
+        rule = meta.get("rule_zh") or config.type
+        fix = meta.get("fix_zh", "")
+        indexes = (item.result or {}).get("unexpected_index_list")
+        if not indexes:
+            for file_index in files:
+                problems.append(
+                    (
+                        int(file_index),
+                        Problem(
+                            severity,
+                            config.type,
+                            rule,
+                            fix,
+                            column="、".join(columns) or None,
+                            source="gx",
+                        ),
+                    )
+                )
+            continue
+        for idx in indexes:
+            position = idx.get("index") if isinstance(idx, dict) else idx
+            row = frame.loc[position]
+            sheet = row["source_sheet"]
+            values = [_display(row[c]) for c in columns if c in frame.columns]
+            problems.append(
+                (
+                    int(row[file_column]),
+                    Problem(
+                        severity,
+                        config.type,
+                        rule,
+                        fix,
+                        sheet=sheet,
+                        row=int(row["source_row"]),
+                        column="、".join(headers.get((sheet, c), c) for c in columns),
+                        value=" / ".join(v for v in values if v is not None) or None,
+                        source="gx",
+                    ),
+                )
+            )
+    return problems

@@ -1,0 +1,224 @@
+"""The real DAG through dag.test() on a data home written by the test: real GX, real dbt,
+real DuckDB. Expected figures are computed here from the world's rows, not by the pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pendulum
+import pytest
+from incubation.demo import build_world, refused_files, write_inbox
+
+pytestmark = pytest.mark.integration
+DAGS = Path(__file__).resolve().parents[2] / "dags"
+QUARTERS = ("2025Q2", "2025Q3", "2025Q4")
+INCUBATOR_TYPES = {
+    "国家级科技企业孵化器",
+    "国家备案众创空间",
+    "国家专业化众创空间",
+    "重庆市科技企业孵化器",
+    "重庆市众创空间",
+}
+ZONES = {
+    "总部城数字经济产业园": "hq_city",
+    "环重医大健康产业园": "chongyi_health",
+    "电创园片区": "dianchuang",
+    "解放碑-朝天门片区": "jiefangbei_chaotianmen",
+    "历史文化街区": "historic_district",
+}
+
+
+@pytest.fixture(scope="module")
+def airflow_db():
+    airflow = str(Path(sys.executable).parent / "airflow")
+    subprocess.run(
+        [airflow, "db", "migrate"],
+        check=True,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="module")
+def nightly_dag(airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS)).dags["incubation_nightly"]
+
+
+def expected_progress(world, excluded: set[tuple[str, str]]) -> dict[tuple[str, str], float | None]:
+    """Actual values per (scope, indicator), from the world's rows (design.md §4)."""
+    zone_of = {c["carrier_id"]: ZONES[c["zone"]] for c in world.carriers}
+    as_of = world.quarters[-1]
+    reports = [r for k, r in world.reports.items() if k[1] == as_of and k not in excluded]
+    rosters = [row for k, rows in world.rosters.items() if k not in excluded for row in rows]
+    expected: dict[tuple[str, str], float | None] = {}
+    for scope in ["district", *ZONES.values()]:
+
+        def in_scope(cid, scope=scope):
+            return scope == "district" or zone_of[cid] == scope
+
+        scoped = [r for r in reports if in_scope(r["carrier_id"])]
+        active = Counter(
+            r["uscc"]
+            for r in rosters
+            if r["period"] == as_of
+            and r["status"] == "在孵"
+            and r["entity_kind"] == "企业"
+            and in_scope(r["carrier_id"])
+        )
+        overlap = sum(n - 1 for n in active.values())
+        expected[(scope, "carrier_area_m2")] = (
+            sum(r["area_m2_eop"] for r in scoped) if scoped else None
+        )
+        expected[(scope, "incubated_entities")] = (
+            sum(r["incubatees_eop"] + r["teams_eop"] for r in scoped) - overlap if scoped else None
+        )
+        expected[(scope, "tech_enterprises")] = len(
+            {
+                r["uscc"]
+                for r in rosters
+                if r["is_cq_tech_ent"]
+                and r["status"] in ("在孵", "已毕业")
+                and in_scope(r["carrier_id"])
+            }
+        )
+    as_of_date = dt.date(2025, 12, 31)
+    live = [
+        r
+        for r in world.recognitions
+        if r["status"] == "有效"
+        and r["recognized_date"] <= as_of_date
+        and (r["valid_until"] is None or r["valid_until"] >= as_of_date)
+    ]
+    expected[("district", "municipal_plus_carriers")] = len(
+        {
+            r["carrier_id"]
+            for r in live
+            if r["level"] in ("国家级", "市级") and r["recognition_type"] in INCUBATOR_TYPES
+        }
+    )
+    expected[("district", "national_carriers")] = len(
+        {
+            r["carrier_id"]
+            for r in live
+            if r["level"] == "国家级" and r["recognition_type"] in INCUBATOR_TYPES
+        }
+    )
+    expected[("district", "featured_carriers")] = len(
+        {r["carrier_id"] for r in live if r["recognition_type"] == "特色孵化载体"}
+    )
+    expected[("district", "large_carriers")] = len(
+        {r["carrier_id"] for r in live if r["recognition_type"] == "大型孵化载体"}
+    )
+    return expected
+
+
+def warehouse_state(path: Path) -> dict:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        progress = con.execute(
+            "select scope, indicator, target_year, actual_value, pct_of_target, as_of_period "
+            "from core.fct_target_progress order by all"
+        ).fetchall()
+        counts = {
+            t: con.execute(f"select count(*) from raw.{t}").fetchone()[0]
+            for t in (
+                "carrier_registry",
+                "carrier_period_report",
+                "incubatee_roster",
+                "carrier_recognition",
+            )
+        }
+        staged = con.execute("select count(*) from staging.stg_inbox__incubatee_roster").fetchone()[
+            0
+        ]
+    finally:
+        con.close()
+    return {"progress": progress, "raw": counts, "staged_roster": staged}
+
+
+def test_nightly_end_to_end(settings, contracts, nightly_dag):
+    world = build_world(seed=11, quarters=QUARTERS, scale=0.6)
+    write_inbox(world, settings.inbox, contracts)
+    refused = refused_files(world)[0]
+    (settings.inbox / "not_a_unit").mkdir()
+    (settings.inbox / "not_a_unit" / "x.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+
+    run = nightly_dag.test(logical_date=pendulum.datetime(2026, 1, 15, 2, tz="Asia/Shanghai"))
+    assert run.state == "success"
+
+    # --- the warehouse figures, against the world's rows
+    historic = [
+        c["carrier_id"] for c in world.carriers if c["reporting_unit"] == "historic_district_mc"
+    ]
+    excluded = {(cid, QUARTERS[-1]) for cid in historic}  # the refused file's report and roster
+    expected = expected_progress(world, excluded)
+    con = duckdb.connect(str(settings.warehouse_db), read_only=True)
+    rows = con.execute(
+        "select scope, indicator, target_year, target_value, actual_value, pct_of_target, "
+        "as_of_period from core.fct_target_progress"
+    ).fetchall()
+    schemas = {
+        r[0] for r in con.execute("select schema_name from information_schema.schemata").fetchall()
+    }
+    con.close()
+    assert {"raw", "audit", "staging", "intermediate", "core", "reference"} <= schemas
+    assert len(rows) == 25
+    for scope, indicator, year, target, actual, pct, as_of in rows:
+        want = expected[(scope, indicator)]
+        assert as_of == "2025Q4"
+        assert actual == (None if want is None else pytest.approx(want)), (scope, indicator)
+        if want is not None:
+            assert pct == pytest.approx(round(100 * want / target, 1)), (scope, indicator, year)
+    assert expected[("district", "carrier_area_m2")] > 0
+    assert expected[("historic_district", "carrier_area_m2")] is None  # its only report was refused
+
+    # --- the refused file: quarantined, with a report naming each mistake
+    unit, name = refused.split("/")
+    quarantined = list((settings.quarantine / unit).glob(f"*__{name}"))
+    assert len(quarantined) == 1 and not (settings.inbox / refused).exists()
+    (report_path,) = (settings.outbox / unit).glob(f"*{Path(name).stem}_退回报告.json")
+    report = json.loads(report_path.read_text("utf-8"))
+    assert report["accepted"] is False and report["errors"] == 3
+    # the file's roster: rows in world order under one header row; the first three
+    # enterprises were spoiled (check character, graduation before entry, unknown status)
+    roster = [r for cid in historic for r in world.rosters[(cid, QUARTERS[-1])]]
+    e0, e1, e2 = [i + 2 for i, r in enumerate(roster) if r["entity_kind"] == "企业"][:3]
+    assert {(p["sheet"], p["row"], p["column"]) for p in report["problems"]} == {
+        ("在孵名单", e0, "统一社会信用代码"),
+        ("在孵名单", e1, "毕业日期、入驻日期"),
+        ("在孵名单", e2, "在孵状态"),
+    }
+    assert (settings.outbox / unit / report_path.name.replace(".json", ".xlsx")).exists()
+
+    # --- accepted files archived with receipts; the misplaced file quarantined as _unknown
+    n_files = sum(1 for _ in settings.archive.rglob("*.*"))
+    assert n_files == len(list(Path(settings.archive).rglob("*.xlsx"))) + len(
+        list(Path(settings.archive).rglob("*.csv"))
+    )
+    assert not any(p.is_file() for p in settings.inbox.rglob("*"))
+    assert list((settings.quarantine / "_unknown").glob("*x.csv"))
+
+    first = warehouse_state(settings.warehouse_db)
+    assert first["raw"]["carrier_recognition"] == len(world.recognitions)
+
+    # --- a second night with the same bytes dropped again loads nothing new
+    write_inbox(world, settings.inbox, contracts)
+    run = nightly_dag.test(logical_date=pendulum.datetime(2026, 1, 16, 2, tz="Asia/Shanghai"))
+    assert run.state == "success"
+    assert warehouse_state(settings.warehouse_db) == first
+    summaries = [json.loads(p.read_text("utf-8")) for p in sorted(settings.runs.glob("*.json"))]
+    second = max(summaries, key=lambda s: s["finished_at"])
+    assert (second["files_seen"], second["rows_loaded"]) == (0, 0)
+    assert second["files_duplicate"] == sum(
+        1 for p in settings.archive.rglob("_duplicates/*") if p.is_file()
+    )

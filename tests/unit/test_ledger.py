@@ -1,0 +1,71 @@
+"""The ledger and raw tables: idempotent schema, one registration per file, new columns."""
+
+import dataclasses
+
+from incubation import ledger
+from incubation.contracts import Column
+
+
+def test_schema_is_idempotent_and_registers(settings, contracts, tmp_path):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(b"x")
+    with ledger.connect(settings.build_db, contracts) as con:
+        ledger.ensure_schema(con, contracts)  # a second time changes nothing
+        sid = ledger.register(
+            con,
+            sha256="abc",
+            unit_code="sci_tech_bureau",
+            path=path,
+            size=1,
+            mtime=0,
+            run_id="r",
+            status=ledger.STATUS_RECEIVED,
+        )
+        assert ledger.find_by_sha(con, "abc") == (sid, "received")
+        ledger.update(con, sid, status=ledger.STATUS_LOADED, rows_loaded=3)
+        row = ledger.get(con, sid)
+        assert (row["status"], row["rows_loaded"], row["file_name"]) == ("loaded", 3, "a.xlsx")
+        second = ledger.register(
+            con,
+            sha256="def",
+            unit_code="sci_tech_bureau",
+            path=path,
+            size=1,
+            mtime=0,
+            run_id="r",
+            status=ledger.STATUS_RECEIVED,
+        )
+        assert second == sid + 1
+        tables = {
+            r[0]
+            for r in con.execute(
+                "select table_schema || '.' || table_name from information_schema.tables"
+            ).fetchall()
+        }
+    assert {
+        "audit.file_ledger",
+        "audit.validation_results",
+        "audit.runs",
+        "raw.carrier_registry",
+        "raw.carrier_period_report",
+        "raw.incubatee_roster",
+        "raw.carrier_recognition",
+    } <= tables
+
+
+def test_a_contract_column_added_later_is_added_to_raw(settings, contracts):
+    with ledger.connect(settings.build_db, contracts) as con:
+        pass
+    grown = dict(contracts)
+    report = contracts["carrier_period_report"]
+    grown["carrier_period_report"] = dataclasses.replace(
+        report, columns=(*report.columns, Column("new_measure", "新指标", "int"))
+    )
+    with ledger.connect(settings.build_db, grown) as con:
+        cols = {
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns where table_name = 'carrier_period_report'"
+            ).fetchall()
+        }
+    assert "new_measure" in cols
