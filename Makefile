@@ -56,7 +56,7 @@ test-fast: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	cd dbt_project && INCUBATION_BUILD_DB=/tmp/sqlfluff.duckdb ../$(BIN)/sqlfluff lint models tests macros
+	INCUBATION_BUILD_DB=$(INCUBATION_HOME)/build/sqlfluff.duckdb $(BIN)/sqlfluff lint dbt_project/models dbt_project/tests
 
 format: venv
 	$(BIN)/ruff check --fix .

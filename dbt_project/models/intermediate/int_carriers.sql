@@ -3,7 +3,10 @@ with registry as (
     select * from {{ ref('stg_inbox__carrier_registry') }}
 ),
 zones as (
-    select zone_code, zone_name_zh from {{ ref('zones') }}
+    select
+        zone_code,
+        zone_name_zh
+    from {{ ref('zones') }}
 ),
 joined as (
     select
