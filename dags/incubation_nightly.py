@@ -12,7 +12,8 @@ Every night at 02:00 (Asia/Shanghai) this DAG takes the files the responsible un
    rejection report (Chinese) into `outbox/<unit>/`;
 4. **build_warehouse** — one `dbt build` (seeds, staging, core, tests) on the build database;
 5. **publish** — swaps the analysts' read-only `warehouse/incubation.duckdb` in atomically;
-6. **summarise** — writes the run summary to `audit.runs` and `runs/<run_id>.json`.
+6. **summarise** — writes the run summary to `audit.runs` and `runs/<run_id>.json`, with a
+   link to the run's GX Data Docs (`docs/gx/<run_id>/index.html`).
 
 Every stage can be rerun: the ledger records what was done. Domain logic lives in the
 `incubation` package under `plugins/`; this file only wires the stages together.
@@ -62,12 +63,12 @@ def incubation_nightly():
         return {"started_at": started_at, "files": pipeline.discover(Settings.from_env(), run_id)}
 
     @task
-    def check(discovered: dict, logical_date=None) -> list[dict]:
+    def check(discovered: dict, logical_date=None, run_id=None) -> list[dict]:
         from incubation import pipeline
         from incubation.settings import Settings
 
         today = logical_date.in_timezone("Asia/Shanghai").date() if logical_date else None
-        return pipeline.check(Settings.from_env(), discovered["files"], today)
+        return pipeline.check(Settings.from_env(), discovered["files"], today, run_id)
 
     @task(**IO_RETRIES)
     def load(verdicts: list[dict]) -> list[dict]:

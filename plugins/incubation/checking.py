@@ -1,4 +1,9 @@
-"""The verdict on files: parse every sheet, run the suites and the domain checks.
+"""The verdict on files: parse every sheet, run the suites and the domain rules.
+
+Two passes. First every file alone: parsing, the GX suites and the row-level rules. Then the
+rules that need context (known carriers, who may report them, the previous quarter, rosters
+against period reports), with the warehouse's accepted data plus the rows of this night's
+files that passed the first pass.
 
 GX costs about 12 ms per expectation per validation, whatever the row count, so files are
 validated in batches: the parsed frames of one template from many files are stacked (with a
@@ -15,11 +20,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import checks
+from .context import add_batch, add_warehouse, reference_context
 from .contracts import Contract, UnitTable
 from .parsing import ParseResult, parse_sheets
 from .problems import SEVERITY_ERROR, SEVERITY_WARNING, Problem, count
 from .readers import UnreadableFile, read_file
+from .rules import run_rules
+from .safety import Limits, inspect
 from .validation import SuiteRunner
 
 ACCEPTED = "accepted"
@@ -64,8 +71,12 @@ class _Parsed:
     validate_seconds: float = 0.0
 
 
-def _parse(path: Path, unit_code: str, contracts, units) -> _Parsed:
+def _parse(path: Path, unit_code: str, contracts, units, limits: Limits | None) -> _Parsed:
     started = time.perf_counter()
+    refusal = inspect(path, limits)
+    if refusal is not None:
+        problem = Problem(SEVERITY_ERROR, refusal.rule, refusal.message_zh, source="file")
+        return _Parsed(path, unit_code, None, [problem], {}, {}, time.perf_counter() - started)
     try:
         result = parse_sheets(read_file(path), contracts, units)
     except UnreadableFile as exc:
@@ -95,9 +106,13 @@ def check_files(
     units: UnitTable,
     runner: SuiteRunner,
     today: dt.date,
+    seeds_dir: Path,
+    context_db: Path | None = None,
+    limits: Limits | None = None,
 ) -> list[Verdict]:
     """Verdicts for ``(path, unit_code)`` pairs, in the same order."""
-    parsed = [_parse(path, unit, contracts, units) for path, unit in files]
+    parsed = [_parse(path, unit, contracts, units, limits) for path, unit in files]
+    ctx = reference_context(seeds_dir, today)
     for template in contracts:
         members = [(i, p.frames[template]) for i, p in enumerate(parsed) if template in p.frames]
         for batch in _batches(members):
@@ -108,11 +123,39 @@ def check_files(
             headers = {k: v for i, _ in batch for k, v in parsed[i].headers.items()}
             for file_index, problem in runner.problems(template, stacked, headers, FILE_INDEX):
                 parsed[file_index].problems.append(problem)
-            share = (time.perf_counter() - started) / len(batch)
             for i, frame in batch:
-                parsed[i].problems += checks.run_checks(template, frame, parsed[i].headers, today)
+                parsed[i].problems += run_rules(template, frame, parsed[i].headers, ctx, False)
+            share = (time.perf_counter() - started) / len(batch)
+            for i, _ in batch:
                 parsed[i].validate_seconds += share
+    _check_in_context(parsed, ctx, context_db)
     return [_verdict(p) for p in parsed]
+
+
+def _check_in_context(parsed: list[_Parsed], ctx, context_db: Path | None) -> None:
+    started = time.perf_counter()
+    periods = {
+        period
+        for p in parsed
+        for frame in p.frames.values()
+        if "period" in frame
+        for period in frame["period"].dropna().unique()
+    }
+    if context_db is not None:
+        add_warehouse(ctx, context_db, periods)
+    clean: dict[str, list[pd.DataFrame]] = {}
+    for p in parsed:
+        if not any(x.is_error for x in p.problems):
+            for template, frame in p.frames.items():
+                clean.setdefault(template, []).append(frame)
+    add_batch(ctx, clean)
+    for p in parsed:
+        ctx.unit_code = p.unit_code
+        for template, frame in p.frames.items():
+            p.problems += run_rules(template, frame, p.headers, ctx, True)
+    share = (time.perf_counter() - started) / max(1, len(parsed))
+    for p in parsed:
+        p.validate_seconds += share
 
 
 def _batches(members: list[tuple[int, pd.DataFrame]]):

@@ -28,6 +28,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .checking import ACCEPTED, check_file
     from .contracts import load_contracts, load_units
     from .reports import build_report, write_report
+    from .safety import Limits
     from .validation import SuiteRunner
 
     settings = Settings.from_env()
@@ -47,6 +48,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         units=load_units(settings.contracts_dir),
         runner=runner,
         today=dt.date.today(),
+        seeds_dir=settings.seeds_dir,
+        context_db=settings.warehouse_db,
+        limits=Limits(max_file_bytes=settings.max_file_mb * 1024 * 1024),
     )
     accepted = verdict.status == ACCEPTED
     report = build_report(
@@ -110,6 +114,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"({summary['dbt']['nodes']} nodes), {summary['duration_seconds']} s"
         )
         print(f"receipts and reports: {Path(env['INCUBATION_HOME']) / 'outbox'}")
+        if summary.get("gx_data_docs"):
+            print(f"GX Data Docs of this run: {summary['gx_data_docs']}")
     return 0
 
 

@@ -28,9 +28,11 @@ DUCKDB_TYPES = {
     "bool": "BOOLEAN",
 }
 
-# A unit in brackets at the end of a header: 载体总面积（平方米）, 收入(万元), 面积【㎡】, 面积/m2
-_UNIT_SUFFIX = re.compile(
-    r"^(?P<label>.*?)\s*(?:[\(\[【](?P<b>[^\)\]】]*)[\)\]】]|/(?P<s>[^/]+))\s*$"
+# A unit at the end of a header: in brackets (载体总面积（平方米）, 收入(万元), 面积【㎡】) or
+# after a slash when it looks like a unit (面积/m2, 收入/万元; not 主管/填报单位).
+_UNIT_BRACKETS = re.compile(r"^(?P<label>.*?)\s*[\(\[【](?P<unit>[^\(\)\[\]【】]*)[\)\]】]\s*$")
+_UNIT_SLASH = re.compile(
+    r"^(?P<label>.*?)\s*/\s*(?P<unit>[A-Za-z0-9²万千亿元平方米个家人次件项场%]{1,5})\s*$"
 )
 
 
@@ -91,8 +93,17 @@ class Contract:
         raise KeyError(f"{self.name} has no column {name!r}")
 
     def match_header(self, header: str) -> str | None:
-        """The canonical column a header (without its unit) names, or None."""
-        return self._by_header.get(header_key(header))
+        """The canonical column a header names, or None. Trailing bracketed parts are taken
+        off one at a time, so '在孵企业使用面积（含公共服务面积）（平方米）' matches too."""
+        text = normalise_text(header)
+        while True:
+            found = self._by_header.get(header_key(text))
+            if found:
+                return found
+            label, _unit = split_header_unit(text)
+            if label == text or not label:
+                return None
+            text = label
 
 
 @dataclass(frozen=True)
@@ -121,11 +132,10 @@ class UnitTable:
 def split_header_unit(header: str) -> tuple[str, str | None]:
     """Split '载体总面积（平方米）' into ('载体总面积', '平方米'). Units are found after NFKC."""
     text = normalise_text(header)
-    match = _UNIT_SUFFIX.match(text)
+    match = _UNIT_BRACKETS.match(text) or _UNIT_SLASH.match(text)
     if not match:
         return text, None
-    unit = (match.group("b") or match.group("s") or "").strip()
-    unit = re.sub(r"^单位[:：]\s*", "", unit)
+    unit = re.sub(r"^单位[:：]\s*", "", match.group("unit").strip())
     return match.group("label").strip(), unit or None
 
 
@@ -150,7 +160,7 @@ def _build(raw: dict) -> Contract:
     by_header: dict[str, str] = {}
     for col in columns:
         for spelling in col.spellings():
-            key = header_key(split_header_unit(spelling)[0])
+            key = header_key(spelling)
             if key in by_header and by_header[key] != col.name:
                 raise ValueError(
                     f"{raw['name']}: header {spelling!r} names both {by_header[key]} and {col.name}"

@@ -309,6 +309,9 @@ def build_world(
                 "carrier_name": name,
                 "carrier_type": ctype,
                 "specialization": "专业" if ctype == "科技企业孵化器" else None,
+                "specialization_field": (
+                    ZONE_INDUSTRY.get(zone, "科创") if ctype == "科技企业孵化器" else None
+                ),
                 "operator_name": f"重庆{name[:4]}运营管理有限公司",
                 "operator_uscc": make_uscc(rng),
                 "operator_nature": rng.choice(["国有企业", "民营企业"]),
@@ -327,6 +330,9 @@ def build_world(
                 "_start": max(4, round(start * scale)),
             }
         )
+    for carrier in carriers:
+        if carrier["property_type"] == "租赁":
+            carrier["lease_end_date"] = dt.date(2028, 12, 31)
     recognitions = [
         {
             "carrier_id": r[0],
@@ -347,7 +353,7 @@ def build_world(
     def new_entity(carrier: dict, entry: dt.date) -> Entity:
         nonlocal serial
         serial += 1
-        is_team = rng.random() < 0.2
+        is_team = carrier["carrier_type"] != "加速器" and rng.random() < 0.2
         industry = ZONE_INDUSTRY.get(carrier["zone"], rng.choice(INDUSTRIES))
         is_cq = (not is_team) and rng.random() < 0.18
         return Entity(
@@ -401,7 +407,7 @@ def build_world(
                         "已迁出",
                         start + dt.timedelta(days=rng.randint(0, 80)),
                     )
-                    exited += 1
+                    exited += entity.kind == "企业"  # exits_period counts enterprises
             newcomers = [
                 new_entity(carrier, start + dt.timedelta(days=rng.randint(0, 85)))
                 for _ in range(rng.randint(2, max(3, carrier["_start"] // 6)))
@@ -477,6 +483,8 @@ def _roster_row(entity: Entity, period: str) -> dict:
         "is_cq_tech_ent": entity.is_cq_tech if entity.kind == "企业" else None,
         "is_tech_sme": entity.is_tech_sme if entity.kind == "企业" else None,
         "is_hnte": entity.is_hnte if entity.kind == "企业" else None,
+        "hnte_cert_no": f"GR202450{entity.uscc[8:14]}" if entity.is_hnte else None,
+        "hnte_issue_date": dt.date(2024, 11, 19) if entity.is_hnte else None,
         "employees": entity.employees,
         "revenue": round(entity.employees * 12.5, 2),
     }
@@ -601,13 +609,19 @@ def _spoil(roster: list[dict]) -> list[dict]:
     """The mistakes of the file that must be refused: a wrong check character, a date order,
     an unknown status."""
     rows = [dict(r) for r in roster]
-    enterprises = [r for r in rows if r["entity_kind"] == "企业"]
+    enterprises = spoiled_rows(rows)
     code = enterprises[0]["uscc"]
     enterprises[0]["uscc"] = code[:-1] + ("1" if code[-1] != "1" else "2")
     enterprises[1]["graduation_date"] = enterprises[1]["entry_date"] - dt.timedelta(days=30)
     enterprises[1]["status"] = "已毕业"
+    enterprises[1]["graduation_basis"] = "高新技术企业"
     enterprises[2]["status"] = "孵化中"
     return rows
+
+
+def spoiled_rows(roster: list[dict]) -> list[dict]:
+    """The three rows ``_spoil`` changes: the first three enterprises still 在孵."""
+    return [r for r in roster if r["entity_kind"] == "企业" and r["status"] == "在孵"][:3]
 
 
 def refused_files(world: World) -> list[str]:

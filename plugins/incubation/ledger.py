@@ -191,3 +191,22 @@ def replace_problems(con, submission_id: int, problems: list[dict]) -> None:
             for p in problems
         ],
     )
+
+
+def replaced_submissions(con, submission_id: int, contracts: dict[str, Contract]) -> list[dict]:
+    """Earlier accepted submissions whose rows this one supersedes (same template and key)."""
+    found: dict[int, str] = {}
+    for contract in contracts.values():
+        keys = " and ".join(
+            f"earlier.{k} is not distinct from this.{k}" for k in contract.supersede_by
+        )
+        rows = con.execute(
+            f"""select distinct earlier.submission_id, ledger.file_name
+                from raw.{contract.name} as this
+                join raw.{contract.name} as earlier on {keys}
+                join audit.file_ledger as ledger on ledger.submission_id = earlier.submission_id
+                where this.submission_id = ? and earlier.submission_id < ?""",
+            [submission_id, submission_id],
+        ).fetchall()
+        found.update({int(sid): name for sid, name in rows})
+    return [{"submission_id": sid, "file_name": found[sid]} for sid in sorted(found)]

@@ -75,8 +75,7 @@ def _match_row(row: list[object], contract: Contract) -> dict[int, str]:
     for idx, cell in enumerate(row):
         if not isinstance(cell, str) or not cell.strip():
             continue
-        label, _unit = split_header_unit(cell)
-        name = contract.match_header(label) or contract.match_header(cell)
+        name = contract.match_header(cell)
         if name:
             matched[idx] = name
     return matched

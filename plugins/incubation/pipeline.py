@@ -21,6 +21,7 @@ from .checking import ACCEPTED, Verdict, check_files
 from .contracts import load_contracts, load_units
 from .intake import scan_inbox
 from .reports import build_report, report_stem, write_report
+from .safety import Limits
 from .settings import Settings
 from .warehouse import publish as publish_warehouse
 from .warehouse import run_dbt
@@ -140,15 +141,19 @@ def _file_duplicate(settings: Settings, con, dup_id: int, previous: dict) -> Non
 
 
 # ------------------------------------------------------------------------------ check
-def check(settings: Settings, files: list[dict], today: dt.date | None = None) -> list[dict]:
-    """Parse and validate each file; keep the parsed rows in the work area for loading."""
+def check(
+    settings: Settings, files: list[dict], today: dt.date | None = None, run_id: str | None = None
+) -> list[dict]:
+    """Parse and validate each file; keep the parsed rows in the work area for loading.
+    With a run id, GX Data Docs of the run's validations go to ``settings.gx_docs(run_id)``."""
     if not files:
         return []
     from .validation import SuiteRunner  # GX import: seconds, once per run
 
     contracts = _contracts(settings)
     units = load_units(settings.contracts_dir)
-    runner = SuiteRunner(settings.expectations_dir, settings.seeds_dir, list(contracts))
+    docs = settings.gx_docs(run_id) if run_id else None
+    runner = SuiteRunner(settings.expectations_dir, settings.seeds_dir, list(contracts), docs)
     today = today or dt.date.today()
     verdicts = check_files(
         [(Path(item["path"]), item["unit_code"]) for item in files],
@@ -156,6 +161,9 @@ def check(settings: Settings, files: list[dict], today: dt.date | None = None) -
         units=units,
         runner=runner,
         today=today,
+        seeds_dir=settings.seeds_dir,
+        context_db=settings.build_db,
+        limits=Limits(max_file_bytes=settings.max_file_mb * 1024 * 1024),
     )
     decided = []
     for item, verdict in zip(files, verdicts, strict=True):
@@ -298,6 +306,7 @@ def _file_decided(settings: Settings, con, submission_id: int, staged: dict | No
     sheets = (staged or {}).get("sheets") or {}
     names = reference.unit_names(settings.seeds_dir)
     accepted = row["status"] == ledger.STATUS_LOADED
+    replaces = ledger.replaced_submissions(con, submission_id, contracts) if accepted else []
     report = build_report(
         submission_id=submission_id,
         unit_code=row["unit_code"],
@@ -310,6 +319,7 @@ def _file_decided(settings: Settings, con, submission_id: int, staged: dict | No
         problems=problems,
         decided_at=str(row["decided_at"]),
         cap=settings.report_problem_cap,
+        replaces=replaces,
     )
     path = write_report(
         report,
@@ -369,6 +379,8 @@ def summarise(
         "published": published,
         "duration_seconds": round((finished - started).total_seconds(), 1),
     }
+    docs = settings.gx_docs(run_id) / "index.html"
+    summary["gx_data_docs"] = str(docs) if docs.exists() else None
     path = settings.runs / f"{_safe(run_id)}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     with ledger.connect(settings.build_db, _contracts(settings)) as con:
@@ -376,6 +388,14 @@ def summarise(
             "select count(*) from audit.file_ledger where run_id = ? and status = 'duplicate'",
             [run_id],
         ).fetchone()[0]
+        refused = [
+            {"unit_code": u, "file_name": f, "report": r}
+            for u, f, r in con.execute(
+                "select unit_code, file_name, report_path from audit.file_ledger"
+                " where run_id = ? and status = 'rejected' order by submission_id",
+                [run_id],
+            ).fetchall()
+        ]
         con.execute("delete from audit.runs where run_id = ?", [run_id])
         con.execute(
             "insert into audit.runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -397,6 +417,7 @@ def summarise(
         )
     summary["files_duplicate"] = duplicates
     summary["summary_path"] = str(path)
+    summary["files_refused_details"] = refused
     path.write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
     return summary
 

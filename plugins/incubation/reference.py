@@ -14,9 +14,10 @@ def read_seed(seeds_dir: Path, name: str) -> tuple[dict[str, str], ...]:
 
 
 def seed_column(seeds_dir: Path, ref: str) -> list[str]:
-    """Values of ``seed:column`` (e.g. ``zones:zone_name_zh``)."""
-    name, column = ref.split(":", 1)
-    return [row[column] for row in read_seed(seeds_dir, name) if row[column]]
+    """Values of ``seed:column[,column…]`` (e.g. ``zones:zone_name_zh``)."""
+    name, columns = ref.split(":", 1)
+    rows = read_seed(seeds_dir, name)
+    return [row[c] for c in columns.split(",") for row in rows if row[c]]
 
 
 def unit_codes(seeds_dir: Path) -> set[str]:

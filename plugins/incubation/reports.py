@@ -42,12 +42,15 @@ def build_report(
     decided_at: str,
     cap: int,
     note_zh: str = "",
+    replaces: list[dict] | None = None,
 ) -> dict:
     errors = sum(1 for p in problems if p["severity"] == "E")
     warnings = sum(1 for p in problems if p["severity"] == "W")
     if accepted:
         verdict = "已接收"
-        next_step = "数据已导入。如有警告，请核实后在下次报送时更正。"
+        next_step = (
+            "数据已导入。如有警告，请核实；需要更正的，修改后重新提交整份文件即可替代本次数据。"
+        )
     else:
         verdict = "已退回"
         next_step = "文件未导入。请按“问题清单”逐条修改全部错误后，重新放入收件箱。"
@@ -69,6 +72,7 @@ def build_report(
         "problems_total": len(problems),
         "problems_shown": min(len(problems), cap),
         "next_step_zh": note_zh or next_step,
+        "replaces": replaces or [],
         "problems": problems[:cap],
     }
 
@@ -100,6 +104,11 @@ def write_report(report: dict, folder: Path, stem: str) -> Path:
         ("问题总数", report["problems_total"]),
         ("本报告列出", report["problems_shown"]),
         ("下一步", report["next_step_zh"]),
+        (
+            "替代的早前提交",
+            "；".join(f"第 {r['submission_id']} 号（{r['file_name']}）" for r in report["replaces"])
+            or "—",
+        ),
     ]
     summary.set_column(0, 0, 14)
     summary.set_column(1, 1, 80)

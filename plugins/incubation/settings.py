@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -25,13 +25,19 @@ class Settings:
     settle_seconds: float = 60.0
     timezone: str = "Asia/Shanghai"
     report_problem_cap: int = 1000
-    extra: dict = field(default_factory=dict)
+    max_file_mb: int = 50
 
     @classmethod
     def from_env(cls, home: str | os.PathLike | None = None) -> Settings:
+        """Settings from INCUBATION_HOME, INCUBATION_SETTLE_SECONDS, INCUBATION_MAX_FILE_MB
+        and INCUBATION_REPORT_CAP."""
         raw = home or os.environ.get("INCUBATION_HOME") or PROJECT_ROOT / "data"
-        settle = float(os.environ.get("INCUBATION_SETTLE_SECONDS", "60"))
-        return cls(home=Path(raw).resolve(), settle_seconds=settle)
+        return cls(
+            home=Path(raw).resolve(),
+            settle_seconds=float(os.environ.get("INCUBATION_SETTLE_SECONDS", "60")),
+            report_problem_cap=int(os.environ.get("INCUBATION_REPORT_CAP", "1000")),
+            max_file_mb=int(os.environ.get("INCUBATION_MAX_FILE_MB", "50")),
+        )
 
     # --- department-facing folders -------------------------------------------------
     @property
@@ -74,6 +80,11 @@ class Settings:
     @property
     def runs(self) -> Path:
         return self.home / "runs"
+
+    def gx_docs(self, run_id: str) -> Path:
+        """GX Data Docs of one run's validations (a static site)."""
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_id)
+        return self.home / "docs" / "gx" / safe
 
     @property
     def dbt_target(self) -> Path:

@@ -31,9 +31,19 @@ def load_suite_json(expectations_dir: Path, template: str, seeds_dir: Path) -> d
 
 
 class SuiteRunner:
-    """An ephemeral GX context with one validation definition per template."""
+    """An ephemeral GX context with one validation definition per template.
 
-    def __init__(self, expectations_dir: Path, seeds_dir: Path, templates: list[str]):
+    With ``docs_dir``, every validation goes through a Checkpoint whose UpdateDataDocsAction
+    renders the results as GX Data Docs (a static site) into that folder.
+    """
+
+    def __init__(
+        self,
+        expectations_dir: Path,
+        seeds_dir: Path,
+        templates: list[str],
+        docs_dir: Path | None = None,
+    ):
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
         import great_expectations as gx
@@ -46,8 +56,22 @@ class SuiteRunner:
         self.context.variables.progress_bars = ProgressBarsConfig(
             globally=False, metric_calculations=False
         )
+        if docs_dir is not None:
+            self.context.add_data_docs_site(
+                site_name="nightly",
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(docs_dir),
+                    },
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
+        self.docs_dir = docs_dir
         source = self.context.data_sources.add_pandas("department_files")
         self.definitions = {}
+        self.checkpoints = {}
         for template in templates:
             asset = source.add_dataframe_asset(template)
             batch = asset.add_batch_definition_whole_dataframe(f"{template}_whole")
@@ -57,8 +81,22 @@ class SuiteRunner:
             self.definitions[template] = self.context.validation_definitions.add(
                 gx.ValidationDefinition(name=f"{template}_check", data=batch, suite=suite)
             )
+            if docs_dir is not None:
+                self.checkpoints[template] = self.context.checkpoints.add(
+                    gx.Checkpoint(
+                        name=f"{template}_nightly",
+                        validation_definitions=[self.definitions[template]],
+                        actions=[
+                            gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["nightly"])
+                        ],
+                        result_format={"result_format": "COMPLETE"},
+                    )
+                )
 
     def validate(self, template: str, frame: pd.DataFrame):
+        if template in self.checkpoints:
+            result = self.checkpoints[template].run(batch_parameters={"dataframe": frame})
+            return next(iter(result.run_results.values()))
         return self.definitions[template].run(
             batch_parameters={"dataframe": frame},
             result_format={"result_format": "COMPLETE"},

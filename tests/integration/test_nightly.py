@@ -14,7 +14,9 @@ from pathlib import Path
 import duckdb
 import pendulum
 import pytest
-from incubation.demo import build_world, refused_files, write_inbox
+from incubation.demo import build_world, refused_files, spoiled_rows, write_inbox
+
+from tests.helpers import write_xlsx
 
 pytestmark = pytest.mark.integration
 DAGS = Path(__file__).resolve().parents[2] / "dags"
@@ -122,6 +124,48 @@ def expected_progress(world, excluded: set[tuple[str, str]]) -> dict[tuple[str, 
     return expected
 
 
+def write_mistakes(path: Path, world) -> set[tuple]:
+    """A workbook with mistakes on three sheets; returns (sheet, row, column, rule) of each."""
+    hq = next(c for c in world.carriers if c["reporting_unit"] == "digital_park_mc")
+    other = next(c for c in world.carriers if c["reporting_unit"] == "dianchuang_park_mc")
+    period = world.quarters[-1]
+    # fmt: off
+    write_xlsx(path, {
+        "登记": [
+            ["载体编码", "载体名称", "载体类型", "运营主体名称", "所属片区", "载体总面积（平方米）"],
+            ["YZ-FH-0101", "新载体", "孵化中心", "新运营", "总部城数字经济产业园", 5000],
+            ["YZ-FH-0102", "另一载体", "众创空间", "另运营", "电创园片区", 800],
+        ],
+        "季报": [
+            ["报告期", "载体编码", "期末载体面积（平方米）", "期末在孵企业数（家）", "期末在孵创业团队数（个）",
+             "期末在孵企业中：重庆市科技型企业数（家）"],
+            [period, hq["carrier_id"], 1000, 10, 1, 12],
+            [period, other["carrier_id"], 1000, 10, 1, 2],
+            [period, "YZ-FH-0999", 1000, 10, 1, 2],
+        ],
+        "名单": [
+            ["报告期", "载体编码", "主体类型", "企业（团队）名称", "统一社会信用代码", "入驻日期", "在孵状态"],
+            [period, hq["carrier_id"], "企业", "错码公司", "91350100M000100Y4Z", "2025-01-05", "在孵"],
+            [period, hq["carrier_id"], "企业", "无码公司", None, "2025-01-05", "在孵"],
+        ],
+    })
+    # fmt: on
+    return {
+        ("登记", 2, "载体类型", "expect_column_values_to_be_in_set"),
+        ("登记", 3, "所属片区", "reg_not_authorised"),
+        (
+            "季报",
+            2,
+            "期末在孵企业数（家）、期末在孵企业中：重庆市科技型企业数（家）",
+            "expect_column_pair_values_a_to_be_greater_than_b",
+        ),
+        ("季报", 3, "载体编码", "rep_not_authorised"),
+        ("季报", 4, "载体编码", "rep_carrier_unknown"),
+        ("名单", 2, "统一社会信用代码", "expect_column_values_to_match_regex"),
+        ("名单", 3, "统一社会信用代码", "ros_uscc_required_for_enterprise"),
+    }
+
+
 def warehouse_state(path: Path) -> dict:
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -152,6 +196,13 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag):
     refused = refused_files(world)[0]
     (settings.inbox / "not_a_unit").mkdir()
     (settings.inbox / "not_a_unit" / "x.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    mistakes = write_mistakes(settings.inbox / "digital_park_mc" / "多表错误.xlsx", world)
+    (settings.inbox / "digital_park_mc" / "假表格.xlsx").write_text(
+        "not a workbook", encoding="utf-8"
+    )
+    recognitions = [[c.header for c in contracts["carrier_recognition"].required_columns]]
+    recognitions.append(["YZ-FH-0001", "重庆市科技企业孵化器", "市级", "2025-01-01", "有效"])
+    write_xlsx(settings.inbox / "dianchuang_park_mc" / "认定.xlsx", {"认定": recognitions})
 
     run = nightly_dag.test(logical_date=pendulum.datetime(2026, 1, 15, 2, tz="Asia/Shanghai"))
     assert run.state == "success"
@@ -192,13 +243,34 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag):
     # the file's roster: rows in world order under one header row; the first three
     # enterprises were spoiled (check character, graduation before entry, unknown status)
     roster = [r for cid in historic for r in world.rosters[(cid, QUARTERS[-1])]]
-    e0, e1, e2 = [i + 2 for i, r in enumerate(roster) if r["entity_kind"] == "企业"][:3]
-    assert {(p["sheet"], p["row"], p["column"]) for p in report["problems"]} == {
+    e0, e1, e2 = [roster.index(r) + 2 for r in spoiled_rows(roster)]
+    errors = [p for p in report["problems"] if p["severity"] == "E"]
+    assert {(p["sheet"], p["row"], p["column"]) for p in errors} == {
         ("在孵名单", e0, "统一社会信用代码"),
         ("在孵名单", e1, "毕业日期、入驻日期"),
         ("在孵名单", e2, "在孵状态"),
     }
     assert (settings.outbox / unit / report_path.name.replace(".json", ".xlsx")).exists()
+
+    # --- a file with several mistakes on several sheets: each one found where it is
+    (report_path,) = (settings.outbox / "digital_park_mc").glob("*多表错误_退回报告.json")
+    report = json.loads(report_path.read_text("utf-8"))
+    found = {
+        (p["sheet"], p["row"], p["column"], p["rule"])
+        for p in report["problems"]
+        if p["severity"] == "E"
+    }
+    assert found == mistakes
+    assert report["problems_total"] == len(report["problems"]) >= len(mistakes)
+    (fake,) = (settings.outbox / "digital_park_mc").glob("*假表格_退回报告.json")
+    assert "改了扩展名" in json.loads(fake.read_text("utf-8"))["problems"][0]["message_zh"]
+    (rec,) = (settings.outbox / "dianchuang_park_mc").glob("*认定_退回报告.json")
+    assert [p["rule"] for p in json.loads(rec.read_text("utf-8"))["problems"]] == [
+        "rec_coordinator_only"
+    ]
+    assert list((settings.quarantine / "digital_park_mc").glob("*__假表格.xlsx"))
+    docs = json.loads(sorted(settings.runs.glob("*.json"))[0].read_text("utf-8"))["gx_data_docs"]
+    assert docs and Path(docs).exists()
 
     # --- accepted files archived with receipts; the misplaced file quarantined as _unknown
     n_files = sum(1 for _ in settings.archive.rglob("*.*"))

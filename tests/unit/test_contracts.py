@@ -99,3 +99,18 @@ def test_suites_cover_required_enums_ranges_and_keys(contracts, project_settings
             if e["type"] == "expect_compound_columns_to_be_unique"
         ]
         assert ["file_index", *contract.key] in keys
+
+
+def test_header_with_a_bracket_that_is_not_a_unit(contracts):
+    registry = contracts["carrier_registry"]
+    assert registry.match_header("在孵企业使用面积（含公共服务面积）（平方米）") == "tenant_area_m2"
+    assert registry.match_header("在孵企业使用面积（含公共服务面积）") == "tenant_area_m2"
+    assert registry.match_header("主管/填报单位") == "reporting_unit"
+
+
+def test_slash_inside_a_header_is_not_a_unit(contracts):
+    assert split_header_unit("本期迁出/注销企业数（家）") == ("本期迁出/注销企业数", "家")
+    assert split_header_unit("面积/m2") == ("面积", "m2")
+    assert split_header_unit("主管/填报单位") == ("主管/填报单位", None)
+    report = contracts["carrier_period_report"]
+    assert report.match_header("本期迁出/注销企业数（家）") == "exits_period"

@@ -1,0 +1,155 @@
+"""Building the ``CheckContext`` a file is checked against: the plan's seeds (who may report
+which zone), what the warehouse already holds, and the other acceptable files of the night."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .reference import read_seed
+from .rules import Carrier, CheckContext, _previous_period
+
+log = logging.getLogger(__name__)
+
+
+def reference_context(seeds_dir: Path, today: dt.date) -> CheckContext:
+    """Who may submit what (design.md §3): a unit reports carriers in the zones of the
+    建设内容 tasks it leads; the coordinator reports everything and alone the recognitions."""
+    units = read_seed(seeds_dir, "units")
+    names = {u["unit_code"]: u["unit_name_zh"] for u in units}
+    coordinator = next(u["unit_code"] for u in units if u["is_coordinator"].lower() == "true")
+    task_zones: dict[str, set[str]] = {}
+    for row in read_seed(seeds_dir, "plan_task_zones"):
+        task_zones.setdefault(row["task_code"], set()).add(row["zone_code"])
+    allowed: dict[str, set[str]] = {}
+    for row in read_seed(seeds_dir, "plan_task_units"):
+        if row["role"] == "lead":
+            allowed.setdefault(row["unit_code"], set()).update(
+                task_zones.get(row["task_code"], set())
+            )
+    zones = read_seed(seeds_dir, "zones")
+    zone_units = {
+        z["zone_code"]: [
+            names[coordinator],
+            *sorted(
+                names[u] for u, zs in allowed.items() if z["zone_code"] in zs and u != coordinator
+            ),
+        ]
+        for z in zones
+    }
+    return CheckContext(
+        today=today,
+        coordinator=coordinator,
+        allowed_zones=allowed,
+        zone_units=zone_units,
+        zone_names={z["zone_name_zh"]: z["zone_code"] for z in zones},
+    )
+
+
+def _query(con, sql: str, params=()) -> pd.DataFrame:
+    try:
+        return con.execute(sql, list(params)).df()
+    except duckdb.CatalogException:
+        return pd.DataFrame()  # the first night: staging does not exist yet
+
+
+def add_warehouse(ctx: CheckContext, db_path: Path, periods: set[str]) -> None:
+    """What earlier nights accepted, for the periods of this batch and the quarter before."""
+    if not db_path.exists():
+        return
+    wanted = sorted(periods | {_previous_period(p) for p in periods})
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        registry = _query(
+            con,
+            "select carrier_id, zone, carrier_type, tenant_area_m2 from staging.stg_inbox__carrier_registry",
+        )
+        reports = _query(
+            con,
+            "select * from staging.stg_inbox__carrier_period_report where list_contains(?, period)",
+            [wanted],
+        )
+        roster = _query(
+            con,
+            "select carrier_id, period, entity_kind, status, uscc, is_cq_tech_ent, graduation_date,"
+            " financing_cum from staging.stg_inbox__incubatee_roster where list_contains(?, period)",
+            [wanted],
+        )
+    finally:
+        con.close()
+    _add_registry(ctx, registry)
+    _add_reports(ctx, reports)
+    _add_roster(ctx, roster)
+
+
+def add_batch(ctx: CheckContext, frames: dict[str, list[pd.DataFrame]]) -> None:
+    """Rows of this night's files that passed every row-level check (newer than the warehouse)."""
+    for template, adder in (
+        ("carrier_registry", _add_registry),
+        ("carrier_period_report", _add_reports),
+        ("incubatee_roster", _add_roster),
+    ):
+        if frames.get(template):
+            if template == "incubatee_roster":
+                for frame in frames[
+                    template
+                ]:  # a roster replaces the carrier-quarter's earlier one
+                    for key in (
+                        frame[["carrier_id", "period"]].drop_duplicates().itertuples(index=False)
+                    ):
+                        ctx.roster_counts.pop(tuple(key), None)
+            adder(ctx, pd.concat(frames[template], ignore_index=True))
+
+
+def _add_registry(ctx: CheckContext, registry: pd.DataFrame) -> None:
+    for row in registry.to_dict("records"):
+        ctx.carriers[row["carrier_id"]] = Carrier(
+            carrier_id=row["carrier_id"],
+            zone_code=ctx.zone_names.get(row["zone"]),
+            carrier_type=row.get("carrier_type"),
+            tenant_area_m2=row.get("tenant_area_m2"),
+        )
+
+
+def _add_reports(ctx: CheckContext, reports: pd.DataFrame) -> None:
+    for row in reports.to_dict("records"):
+        clean = {k: (None if _isna(v) else v) for k, v in row.items()}
+        ctx.reports[(row["carrier_id"], row["period"])] = clean
+
+
+def _isna(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _add_roster(ctx: CheckContext, roster: pd.DataFrame) -> None:
+    if roster.empty:
+        return
+    for (carrier_id, period), group in roster.groupby(["carrier_id", "period"]):
+        active = group[group["status"] == "在孵"]
+        start = pd.Timestamp(_quarter_start(period))
+        graduated = group[
+            (group["status"] == "已毕业") & (pd.to_datetime(group["graduation_date"]) >= start)
+        ]
+        ctx.roster_counts[(carrier_id, period)] = {
+            "enterprises": int((active["entity_kind"] == "企业").sum()),
+            "teams": int((active["entity_kind"] == "创业团队").sum()),
+            "cq_tech": int(
+                ((active["entity_kind"] == "企业") & active["is_cq_tech_ent"].eq(True)).sum()
+            ),
+            "graduated": int((graduated["entity_kind"] == "企业").sum()),
+        }
+        for code in active["uscc"].dropna():
+            ctx.active_uscc.setdefault((code, period), set()).add(carrier_id)
+        for row in group[group["uscc"].notna() & group["financing_cum"].notna()].to_dict("records"):
+            ctx.financing[(carrier_id, row["uscc"], period)] = float(row["financing_cum"])
+
+
+def _quarter_start(period: str) -> dt.date:
+    return dt.date(int(period[:4]), 3 * int(period[-1]) - 2, 1)

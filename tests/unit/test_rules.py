@@ -1,0 +1,359 @@
+"""A passing and a failing case for every domain rule (rules.RULES), on canonical rows.
+
+Each template has a base row that passes every rule; each case changes a few fields so that
+its rule fails, and a near miss where that makes the rule's edge clear. The test fails if a
+rule is added without a case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from incubation.demo import make_uscc
+from incubation.parsing import to_frame
+from incubation.rules import RULES, Carrier, CheckContext, run_rules
+
+D = dt.date
+RNG = random.Random(5)
+CODE, OTHER_CODE, SHARED_CODE = make_uscc(RNG), make_uscc(RNG), make_uscc(RNG)
+BAD_CHECK = CODE[:-1] + ("1" if CODE[-1] != "1" else "2")
+
+
+def bad_inner_code() -> str:
+    """Check character right (GB 32100), organisation-code check (GB 11714) wrong."""
+    from stdnum.cn import uscc
+
+    first = CODE[:16] + ("0" if CODE[16] != "0" else "1")
+    return first + uscc.calc_check_digit(first)
+
+
+BASE = {
+    "carrier_registry": {
+        "carrier_id": "YZ-FH-0001",
+        "carrier_name": "甲孵化器",
+        "carrier_type": "科技企业孵化器",
+        "specialization": "综合",
+        "current_level": "市级",
+        "operator_name": "甲运营公司",
+        "operator_uscc": CODE,
+        "operator_nature": "国有企业",
+        "zone": "总部城数字经济产业园",
+        "reporting_unit": "重庆数字经济产业园管委会",
+        "address": "石油路1号",
+        "operation_start_date": D(2018, 1, 1),
+        "total_area_m2": 10000.0,
+        "incubation_area_m2": 9000.0,
+        "tenant_area_m2": 8000.0,
+        "public_service_area_m2": 1000.0,
+        "workstations": 100,
+        "property_type": "自有",
+        "contact_phone": "02363001234",
+    },
+    "carrier_period_report": {
+        "period": "2025Q3",
+        "carrier_id": "YZ-FH-0001",
+        "area_m2_eop": 10000.0,
+        "incubatees_eop": 50,
+        "teams_eop": 5,
+        "incubatees_new": 6,
+        "graduates_period": 2,
+        "exits_period": 1,
+        "graduates_cum": 22,
+        "cq_tech_ent_eop": 10,
+        "tech_sme_eop": 5,
+        "hnte_eop": 3,
+        "tech_ent_cultivated_cum": 15,
+        "employees": 600,
+        "fresh_grads": 20,
+        "team_members": 15,
+        "incubatee_revenue": 5000.0,
+        "carrier_revenue": 300.0,
+        "rev_service": 100.0,
+        "rev_property": 150.0,
+        "rev_investment": 20.0,
+        "financed_count": 5,
+        "financing_amount": 800.0,
+        "staff_total": 20,
+        "staff_professional": 17,
+        "mentors": 8,
+        "events": 12,
+    },
+    "incubatee_roster": {
+        "period": "2025Q3",
+        "carrier_id": "YZ-FH-0001",
+        "entity_kind": "企业",
+        "entity_name": "甲公司",
+        "uscc": CODE,
+        "established_date": D(2024, 1, 1),
+        "entry_date": D(2024, 6, 1),
+        "status": "在孵",
+        "registered_in_carrier": True,
+        "occupied_area_m2": 200.0,
+        "tech_field": "电子信息",
+        "is_cq_tech_ent": True,
+        "is_tech_sme": False,
+        "is_hnte": True,
+        "hnte_cert_no": "GR202450123456",
+        "hnte_issue_date": D(2024, 11, 19),
+        "employees": 20,
+        "fresh_grads": 2,
+        "financing_cum": 100.0,
+    },
+    "carrier_recognition": {
+        "carrier_id": "YZ-FH-0001",
+        "recognition_type": "重庆市科技企业孵化器",
+        "level": "市级",
+        "document_no": "渝科局发〔2023〕5号",
+        "recognized_date": D(2023, 1, 5),
+        "evaluation_year": 2024,
+        "evaluation_result": "优秀",
+        "award_amount": 50.0,
+        "status": "有效",
+    },
+}
+TEAM = {
+    "entity_kind": "创业团队",
+    "uscc": None,
+    "team_lead": "张三",
+    "is_cq_tech_ent": None,
+    "is_tech_sme": None,
+    "is_hnte": None,
+    "hnte_cert_no": None,
+    "hnte_issue_date": None,
+}
+
+# rule id -> (failing changes, passing near miss or None, unit submitting)
+CASES = {
+    "reg_specialization_required": (
+        {"specialization": None},
+        {"carrier_type": "众创空间", "specialization": None},
+    ),
+    "reg_specialization_field_required": (
+        {"specialization": "专业"},
+        {"specialization": "专业", "specialization_field": "工业软件"},
+    ),
+    "reg_operator_uscc_check_character": ({"operator_uscc": BAD_CHECK}, None),
+    "reg_operator_uscc_org_code": ({"operator_uscc": bad_inner_code()}, None),
+    "reg_address_required": ({"address": None}, None),
+    "reg_start_in_future": (
+        {"operation_start_date": D(2026, 2, 1)},
+        {"operation_start_date": D(2026, 1, 15)},
+    ),
+    "reg_start_before_1990": (
+        {"operation_start_date": D(1989, 12, 31)},
+        {"operation_start_date": D(1990, 1, 1)},
+    ),
+    "reg_area_too_small": (
+        {"total_area_m2": 30.0, "incubation_area_m2": 20.0, "tenant_area_m2": 15.0},
+        {"total_area_m2": 100.0},
+    ),
+    "reg_tenant_ratio_low": ({"tenant_area_m2": 6000.0}, {"tenant_area_m2": 6750.0}),
+    "reg_workstations_required": (
+        {"carrier_type": "众创空间", "specialization": None, "workstations": None},
+        {"workstations": None},
+    ),
+    "reg_lease_end_required": (
+        {"property_type": "租赁"},
+        {"property_type": "租赁", "lease_end_date": D(2028, 1, 1)},
+    ),
+    "reg_lease_expired": (
+        {"property_type": "租赁", "lease_end_date": D(2026, 1, 14)},
+        {"property_type": "租赁", "lease_end_date": D(2026, 1, 15)},
+    ),
+    "reg_not_authorised": (
+        {"zone": "电创园片区"},
+        {"zone": "历史文化街区"},
+    ),  # 三（四）1 is led by the unit too
+    "rep_period_out_of_range": ({"period": "2020Q4"}, {"period": "2021Q1"}),
+    "rep_carrier_unknown": ({"carrier_id": "YZ-FH-0999"}, None),
+    "rep_not_authorised": ({"carrier_id": "YZ-FH-0002"}, None),
+    "rep_revenue_parts_exceed_total": ({"rev_property": 200.0}, {"rev_property": 181.4}),
+    "rep_tech_cum_below_eop": ({"tech_ent_cultivated_cum": 9}, {"tech_ent_cultivated_cum": 10}),
+    "rep_employees_below_incubatees": ({"employees": 49}, {"employees": 50}),
+    "rep_employees_per_firm_high": ({"employees": 25001}, {"employees": 25000}),
+    "rep_team_members_below_teams": ({"team_members": 4}, {"team_members": 5}),
+    "rep_financed_count_high": ({"financed_count": 57}, {"financed_count": 56}),
+    "rep_financing_count_amount": (
+        {"financing_amount": 0.0},
+        {"financing_amount": 0.0, "financed_count": 0},
+    ),
+    "rep_professional_ratio_low": ({"staff_professional": 15}, {"staff_professional": 16}),
+    "rep_mentors_low": ({"mentors": 4}, {"mentors": 5}),
+    "rep_area_jump": ({"area_m2_eop": 14800.0}, {"area_m2_eop": 14700.0}),
+    "rep_graduates_cum_decreased": (
+        {"graduates_cum": 19},
+        {"graduates_cum": 20, "graduates_period": 0},
+    ),
+    "rep_graduates_cum_identity": ({"graduates_cum": 23}, None),
+    "rep_tech_cum_decreased": (
+        {"tech_ent_cultivated_cum": 13},
+        {"tech_ent_cultivated_cum": 14, "cq_tech_ent_eop": 10},
+    ),
+    "rep_stock_flow_identity": (
+        {"incubatees_eop": 51},
+        {"incubatees_eop": 51, "incubatees_new": 7},
+    ),
+    "rep_teams_at_accelerator": (
+        {"carrier_id": "YZ-JS-0003"},
+        {"carrier_id": "YZ-JS-0003", "teams_eop": 0},
+    ),
+    "rep_no_events_maker_space": (
+        {"carrier_id": "YZ-ZC-0004", "period": "2025Q4", "events": 0},
+        {"carrier_id": "YZ-ZC-0004", "events": 0},
+    ),
+    "rep_roster_incubatees_mismatch": ({"incubatees_eop": 49}, None),
+    "rep_roster_teams_mismatch": ({"teams_eop": 4}, None),
+    "rep_roster_cq_tech_mismatch": ({"cq_tech_ent_eop": 9}, None),
+    "rep_roster_graduates_mismatch": ({"graduates_period": 3}, None),
+    "ros_period_out_of_range": ({"period": "2026Q2"}, {"period": "2026Q1"}),
+    "ros_uscc_required_for_enterprise": ({"uscc": None}, TEAM),
+    "ros_uscc_filled_for_team": ({**TEAM, "uscc": OTHER_CODE}, TEAM),
+    "ros_uscc_check_character": ({"uscc": BAD_CHECK}, None),
+    "ros_team_lead_required": ({**TEAM, "team_lead": None}, TEAM),
+    "ros_established_required": ({"established_date": None}, {**TEAM, "established_date": None}),
+    "ros_established_after_period": (
+        {"established_date": D(2025, 10, 1)},
+        {"established_date": D(2025, 9, 30)},
+    ),
+    "ros_entry_after_period": ({"entry_date": D(2025, 10, 1)}, {"entry_date": D(2025, 9, 30)}),
+    "ros_graduation_date_iff_graduated": (
+        {"status": "已毕业"},
+        {"status": "已毕业", "graduation_date": D(2025, 8, 1), "graduation_basis": "其他"},
+    ),
+    "ros_graduation_after_period": (
+        {"status": "已毕业", "graduation_date": D(2025, 10, 1)},
+        {"status": "已毕业", "graduation_date": D(2025, 9, 30)},
+    ),
+    "ros_graduation_basis_required": ({"status": "已毕业", "graduation_date": D(2025, 8, 1)}, None),
+    "ros_exit_date_required": (
+        {"status": "已迁出"},
+        {"status": "已迁出", "exit_date": D(2025, 8, 1)},
+    ),
+    "ros_incubation_too_long": (
+        {"established_date": D(2021, 1, 1), "entry_date": D(2021, 6, 1)},
+        {"established_date": D(2021, 1, 1), "entry_date": D(2021, 6, 1), "tech_field": "生物医药"},
+    ),
+    "ros_entry_age": ({"established_date": D(2022, 5, 1)}, {"established_date": D(2022, 6, 5)}),
+    "ros_not_registered_in_carrier": (
+        {"registered_in_carrier": False},
+        {"registered_in_carrier": None},
+    ),
+    "ros_occupied_area_large": ({"occupied_area_m2": 1000.5}, {"occupied_area_m2": 1000.0}),
+    "ros_flags_only_for_enterprises": ({**TEAM, "is_hnte": False}, TEAM),
+    "ros_hnte_cert_required": ({"hnte_cert_no": None}, {"hnte_cert_no": None, "is_hnte": False}),
+    "ros_hnte_expired": ({"hnte_issue_date": D(2022, 9, 29)}, {"hnte_issue_date": D(2022, 9, 30)}),
+    "ros_enterprise_without_employees": (
+        {"employees": 0, "fresh_grads": 0},
+        {**TEAM, "employees": 0, "fresh_grads": 0},
+    ),
+    "ros_carrier_unknown": ({"carrier_id": "YZ-FH-0999"}, None),
+    "ros_not_authorised": ({"carrier_id": "YZ-FH-0002"}, None),
+    "ros_shared_with_other_carrier": (
+        {"uscc": SHARED_CODE},
+        {"uscc": SHARED_CODE, "status": "已迁出", "exit_date": D(2025, 8, 1)},
+    ),
+    "ros_financing_decreased": ({"financing_cum": 79.0}, {"financing_cum": 80.0}),
+    "rec_coordinator_only": ({"_unit": "digital_park_mc"}, None),
+    "rec_level_matches_type": (
+        {"level": "国家级"},
+        {"recognition_type": "特色孵化载体", "level": "区级"},
+    ),
+    "rec_document_no_pattern": (
+        {"document_no": "渝科局发2023年5号"},
+        {"document_no": "渝科局发[2023]5号"},
+    ),
+    "rec_date_in_future": (
+        {"recognized_date": D(2026, 1, 16)},
+        {"recognized_date": D(2026, 1, 15)},
+    ),
+    "rec_evaluation_year_future": ({"evaluation_year": 2027}, {"evaluation_year": 2026}),
+    "rec_award_atypical": (
+        {"award_amount": 30.0},
+        {"evaluation_result": "良好", "award_amount": 30.0},
+    ),
+    "rec_cancelled_without_basis": (
+        {"status": "已取消", "document_no": None},
+        {"status": "已取消", "document_no": None, "remarks": "2025年复核未通过"},
+    ),
+    "rec_carrier_unknown": ({"carrier_id": "YZ-FH-0999"}, None),
+}
+UNIT = {"carrier_recognition": "sci_tech_bureau"}
+
+
+def context(unit: str) -> CheckContext:
+    from incubation.context import reference_context
+    from incubation.settings import Settings
+
+    ctx = reference_context(Settings.from_env("/tmp/unused").seeds_dir, D(2026, 1, 15))
+    ctx.unit_code = unit
+    ctx.carriers = {
+        "YZ-FH-0001": Carrier("YZ-FH-0001", "hq_city", "科技企业孵化器", 8000.0),
+        "YZ-FH-0002": Carrier("YZ-FH-0002", "dianchuang", "科技企业孵化器", 5000.0),
+        "YZ-JS-0003": Carrier("YZ-JS-0003", "hq_city", "加速器", 5000.0),
+        "YZ-ZC-0004": Carrier("YZ-ZC-0004", "hq_city", "众创空间", 800.0),
+    }
+    ctx.reports[("YZ-FH-0001", "2025Q2")] = {
+        "incubatees_eop": 47,
+        "graduates_cum": 20,
+        "tech_ent_cultivated_cum": 14,
+        "area_m2_eop": 9800.0,
+    }
+    ctx.roster_counts[("YZ-FH-0001", "2025Q3")] = {
+        "enterprises": 50,
+        "teams": 5,
+        "cq_tech": 10,
+        "graduated": 2,
+    }
+    ctx.active_uscc[(SHARED_CODE, "2025Q3")] = {"YZ-FH-0001", "YZ-FH-0002"}
+    ctx.financing[("YZ-FH-0001", CODE, "2025Q2")] = 80.0
+    ctx.financing[("YZ-FH-0001", SHARED_CODE, "2025Q2")] = 80.0
+    return ctx
+
+
+def failing_rules(template: str, changes: dict, contracts) -> set[str]:
+    row = {**BASE[template], **{k: v for k, v in changes.items() if not k.startswith("_")}}
+    frame = to_frame([{"source_sheet": "表", "source_row": 2, **row}], contracts[template])
+    ctx = context(changes.get("_unit", UNIT.get(template, "digital_park_mc")))
+    return {p.rule for p in run_rules(template, frame, {}, ctx)}
+
+
+def test_every_rule_has_a_case():
+    assert {r.id for r in RULES} == set(CASES)
+
+
+@pytest.mark.parametrize("template", sorted(BASE))
+def test_base_rows_pass_every_rule(template, contracts):
+    assert failing_rules(template, {}, contracts) == set()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_fails_and_passes(rule, contracts):
+    fail, near_miss = CASES[rule.id]
+    assert rule.id in failing_rules(rule.template, fail, contracts)
+    if near_miss is not None:
+        assert rule.id not in failing_rules(rule.template, near_miss, contracts)
+
+
+def test_not_authorised_names_who_may_report(contracts):
+    row = {**BASE["carrier_period_report"], "carrier_id": "YZ-FH-0002"}
+    frame = to_frame(
+        [{"source_sheet": "季报", "source_row": 7, **row}], contracts["carrier_period_report"]
+    )
+    (problem,) = [
+        p
+        for p in run_rules(
+            "carrier_period_report",
+            frame,
+            {("季报", "carrier_id"): "载体编码"},
+            context("digital_park_mc"),
+        )
+        if p.rule == "rep_not_authorised"
+    ]
+    assert (problem.sheet, problem.row, problem.column, problem.value) == (
+        "季报",
+        7,
+        "载体编码",
+        "YZ-FH-0002",
+    )
+    assert "区科技局" in problem.message_zh and "电创园管委会" in problem.message_zh
