@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from .reference import read_seed
-from .rules import Carrier, CheckContext, _previous_period
+from .rules import LEVEL_RANK, Carrier, CheckContext, _previous_period
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,11 @@ def add_warehouse(ctx: CheckContext, db_path: Path, periods: set[str]) -> None:
             "select * from staging.stg_inbox__carrier_period_report where list_contains(?, period)",
             [wanted],
         )
+        recognitions = _query(
+            con,
+            "select carrier_id, level, status, recognized_date, valid_until"
+            " from staging.stg_inbox__carrier_recognition",
+        )
         roster = _query(
             con,
             "select carrier_id, period, entity_kind, status, uscc, is_cq_tech_ent, graduation_date,"
@@ -84,6 +89,7 @@ def add_warehouse(ctx: CheckContext, db_path: Path, periods: set[str]) -> None:
     _add_registry(ctx, registry)
     _add_reports(ctx, reports)
     _add_roster(ctx, roster)
+    _add_recognitions(ctx, recognitions)
 
 
 def add_batch(ctx: CheckContext, frames: dict[str, list[pd.DataFrame]]) -> None:
@@ -92,6 +98,7 @@ def add_batch(ctx: CheckContext, frames: dict[str, list[pd.DataFrame]]) -> None:
         ("carrier_registry", _add_registry),
         ("carrier_period_report", _add_reports),
         ("incubatee_roster", _add_roster),
+        ("carrier_recognition", _add_recognitions),
     ):
         if frames.get(template):
             if template == "incubatee_roster":
@@ -113,6 +120,23 @@ def _add_registry(ctx: CheckContext, registry: pd.DataFrame) -> None:
             carrier_type=row.get("carrier_type"),
             tenant_area_m2=row.get("tenant_area_m2"),
         )
+
+
+def _add_recognitions(ctx: CheckContext, recognitions: pd.DataFrame) -> None:
+    """The highest level of each carrier's recognitions in force today."""
+    today = pd.Timestamp(ctx.today)
+    for row in recognitions.to_dict("records"):
+        until = row.get("valid_until")
+        in_force = (
+            row.get("status") == "有效"
+            and pd.Timestamp(row["recognized_date"]) <= today
+            and (_isna(until) or pd.Timestamp(until) >= today)
+        )
+        level = row.get("level")
+        if in_force and level in LEVEL_RANK:
+            current = ctx.levels.get(row["carrier_id"])
+            if current is None or LEVEL_RANK[level] > LEVEL_RANK[current]:
+                ctx.levels[row["carrier_id"]] = level
 
 
 def _add_reports(ctx: CheckContext, reports: pd.DataFrame) -> None:

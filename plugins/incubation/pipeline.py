@@ -92,19 +92,28 @@ def discover(settings: Settings, run_id: str, now: float | None = None) -> list[
 def _refuse_misplaced(settings: Settings, path: Path, reason: str) -> None:
     now = _now()
     target = filing.move(path, filing.unknown_path(settings, path.name, now))
-    report = {
-        "file_name": path.name,
-        "verdict_zh": "已退回",
-        "reason_zh": reason,
-        "next_step_zh": "请将文件放入本单位的收件箱文件夹 inbox/<单位代码>/ 后重新提交",
-        "quarantined_as": str(target),
-        "decided_at": now.isoformat(),
-    }
-    out = settings.outbox / "_unknown"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{target.stem}_退回报告.json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=2), "utf-8"
+    report = build_report(
+        submission_id=0,
+        unit_code="_unknown",
+        unit_name="未知单位",
+        file_name=path.name,
+        accepted=False,
+        sheets={},
+        template_titles={},
+        rows=0,
+        problems=[
+            {
+                "severity": "E",
+                "rule": "misplaced_file",
+                "message_zh": reason,
+                "fix_zh": "请将文件放入本单位的收件箱文件夹 inbox/<单位代码>/ 后重新提交",
+                "value": str(path.relative_to(settings.inbox)),
+            }
+        ],
+        decided_at=now.isoformat(),
+        cap=settings.report_problem_cap,
     )
+    write_report(report, settings.outbox / "_unknown", f"{target.stem}_退回报告")
     log.warning("misplaced file %s quarantined: %s", path, reason)
 
 

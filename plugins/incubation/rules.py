@@ -59,6 +59,7 @@ class CheckContext:
     roster_counts: dict[tuple[str, str], dict] = field(default_factory=dict)
     active_uscc: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (uscc, period)
     financing: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)  # carrier -> highest active level
 
     def may_report(self, zone_code: str | None) -> bool:
         if self.unit_code == self.coordinator:
@@ -306,6 +307,22 @@ RULES: list[Rule] = [
         "本单位不负责该片区的载体，不能报送",
         "请由负责该片区的单位报送，或联系区科技局",
         registry_not_authorised,
+        needs_context=True,
+    ),
+    Rule(
+        "reg_current_level_disagrees",
+        REG,
+        W,
+        ("current_level",),
+        "“认定级别（当前最高）”与认定名单中有效的最高级别不一致",
+        "请按区科技局报送的认定名单填写，或留空",
+        lambda f, c: _row_map(
+            f,
+            lambda r: (
+                isinstance(r["current_level"], str)
+                and r["current_level"] != c.levels.get(r["carrier_id"], "未认定")
+            ),
+        ).astype(bool),
         needs_context=True,
     ),
     # --- T2 孵化载体运营情况季报
@@ -868,6 +885,16 @@ RULES: list[Rule] = [
         ).astype(bool),
         needs_context=True,
     ),
+    Rule(
+        "ros_occupied_area_exceeds_tenant_area",
+        ROS,
+        W,
+        ("occupied_area_m2",),
+        "同一载体同期各企业占用场地面积之和超过基本信息表中的“在孵企业使用面积”",
+        "请核对各企业占用面积或载体面积",
+        lambda f, c: _occupied_over_tenant_area(f, c),
+        needs_context=True,
+    ),
     # --- T4 孵化载体认定与荣誉名单
     Rule(
         "rec_coordinator_only",
@@ -961,6 +988,22 @@ RULES: list[Rule] = [
         needs_context=True,
     ),
 ]
+
+
+def _occupied_over_tenant_area(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+    """Flag the first row of each carrier-quarter whose occupied areas add up past the
+    carrier's tenant area in the registry."""
+    area = _num(frame, "occupied_area_m2").fillna(0)
+    total = area.groupby([frame["carrier_id"], frame["period"]]).transform("sum")
+    limit = frame["carrier_id"].map(
+        lambda x: ctx.carriers[x].tenant_area_m2 if x in ctx.carriers else None
+    )
+    limit = pd.to_numeric(limit, errors="coerce")
+    first = ~frame.duplicated(["carrier_id", "period"])
+    return _mask((total > limit) & first)
+
+
+LEVEL_RANK = {"国家级": 3, "市级": 2, "区级": 1}
 
 
 def _incubation_months(frame: pd.DataFrame) -> pd.Series:

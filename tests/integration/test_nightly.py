@@ -279,6 +279,11 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag):
     )
     assert not any(p.is_file() for p in settings.inbox.rglob("*"))
     assert list((settings.quarantine / "_unknown").glob("*x.csv"))
+    (unknown,) = (settings.outbox / "_unknown").glob("*x_退回报告.json")
+    assert (
+        "不是已登记的报送单位代码"
+        in json.loads(unknown.read_text("utf-8"))["problems"][0]["message_zh"]
+    )
 
     first = warehouse_state(settings.warehouse_db)
     assert first["raw"]["carrier_recognition"] == len(world.recognitions)

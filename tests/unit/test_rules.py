@@ -135,6 +135,11 @@ CASES = {
     ),
     "reg_operator_uscc_check_character": ({"operator_uscc": BAD_CHECK}, None),
     "reg_operator_uscc_org_code": ({"operator_uscc": bad_inner_code()}, None),
+    "reg_current_level_disagrees": ({"current_level": "国家级"}, {"current_level": None}),
+    "ros_occupied_area_exceeds_tenant_area": (
+        {"occupied_area_m2": 8000.5},
+        {"occupied_area_m2": 8000.0},
+    ),
     "reg_address_required": ({"address": None}, None),
     "reg_start_in_future": (
         {"operation_start_date": D(2026, 2, 1)},
@@ -307,6 +312,7 @@ def context(unit: str) -> CheckContext:
     }
     ctx.active_uscc[(SHARED_CODE, "2025Q3")] = {"YZ-FH-0001", "YZ-FH-0002"}
     ctx.financing[("YZ-FH-0001", CODE, "2025Q2")] = 80.0
+    ctx.levels["YZ-FH-0001"] = "市级"
     ctx.financing[("YZ-FH-0001", SHARED_CODE, "2025Q2")] = 80.0
     return ctx
 
