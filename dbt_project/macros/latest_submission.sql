@@ -1,13 +1,22 @@
 {#-
-  Rows of a raw table from the latest accepted submission for each key (a resubmission of
-  the same carrier and period replaces the earlier file as a whole), with the submitting unit.
+  Rows of a raw table from the latest accepted submission for each key: a resubmission of
+  the same key (for a roster: the same carrier and quarter) replaces the earlier rows as a
+  whole; raw keeps every version. Incremental: a night reads only submissions newer than
+  what the model holds, and delete+insert on the key replaces what they supersede.
 -#}
 {% macro latest_submission(table_name, supersede_by) %}
 with raw_rows as (
     select * from {{ source('raw', table_name) }}
+    {% if is_incremental() %}
+        where submission_id > (select coalesce(max(submission_id), 0) from {{ this }})
+    {% endif %}
 ),
 ledger as (
-    select submission_id, unit_code, file_name, decided_at
+    select
+        submission_id,
+        unit_code,
+        file_name,
+        decided_at
     from {{ source('audit', 'file_ledger') }}
     where status = 'loaded'
 ),

@@ -1,22 +1,39 @@
--- Counts that are distinct per zone can never exceed the district's distinct count.
+-- Zone figures against the district's, quarter by quarter: area adds up exactly (every
+-- carrier is in a zone); entities and tech enterprises are counted once in the district, so
+-- the district never exceeds the sum of the zones, and no zone exceeds the district.
 with actuals as (
     select * from {{ ref('int_progress_actuals') }}
 ),
 district as (
     select
+        as_of_period,
         indicator,
         actual_value
     from actuals
     where scope = 'district'
+),
+zones as (
+    select
+        as_of_period,
+        indicator,
+        sum(actual_value) as zone_sum,
+        max(actual_value) as zone_max
+    from actuals
+    where scope <> 'district'
+    group by as_of_period, indicator
 )
 select
-    zone_actuals.scope,
-    zone_actuals.indicator,
-    zone_actuals.actual_value,
-    district.actual_value as district_value
-from actuals as zone_actuals
-inner join district using (indicator)
+    district.as_of_period,
+    district.indicator,
+    district.actual_value,
+    zones.zone_sum,
+    zones.zone_max
+from district
+inner join zones
+    on district.as_of_period = zones.as_of_period and district.indicator = zones.indicator
 where
-    zone_actuals.scope <> 'district'
-    and zone_actuals.indicator in ('tech_enterprises')
-    and zone_actuals.actual_value > district.actual_value
+    (district.indicator = 'carrier_area_m2' and abs(district.actual_value - zones.zone_sum) > 0.001)
+    or (
+        district.indicator in ('incubated_entities', 'tech_enterprises')
+        and (district.actual_value > zones.zone_sum or zones.zone_max > district.actual_value)
+    )

@@ -109,6 +109,7 @@ def check_files(
     seeds_dir: Path,
     context_db: Path | None = None,
     limits: Limits | None = None,
+    context_read_only: bool = True,
 ) -> list[Verdict]:
     """Verdicts for ``(path, unit_code)`` pairs, in the same order."""
     parsed = [_parse(path, unit, contracts, units, limits) for path, unit in files]
@@ -128,11 +129,11 @@ def check_files(
             share = (time.perf_counter() - started) / len(batch)
             for i, _ in batch:
                 parsed[i].validate_seconds += share
-    _check_in_context(parsed, ctx, context_db)
+    _check_in_context(parsed, ctx, context_db, context_read_only)
     return [_verdict(p) for p in parsed]
 
 
-def _check_in_context(parsed: list[_Parsed], ctx, context_db: Path | None) -> None:
+def _check_in_context(parsed: list[_Parsed], ctx, context_db: Path | None, read_only: bool) -> None:
     started = time.perf_counter()
     periods = {
         period
@@ -142,7 +143,7 @@ def _check_in_context(parsed: list[_Parsed], ctx, context_db: Path | None) -> No
         for period in frame["period"].dropna().unique()
     }
     if context_db is not None:
-        add_warehouse(ctx, context_db, periods)
+        add_warehouse(ctx, context_db, periods, read_only)
     clean: dict[str, list[pd.DataFrame]] = {}
     for p in parsed:
         if not any(x.is_error for x in p.problems):

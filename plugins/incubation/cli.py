@@ -116,6 +116,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"receipts and reports: {Path(env['INCUBATION_HOME']) / 'outbox'}")
         if summary.get("gx_data_docs"):
             print(f"GX Data Docs of this run: {summary['gx_data_docs']}")
+        if summary["dbt"].get("docs"):
+            print(f"dbt docs of the warehouse: {summary['dbt']['docs']}")
     return 0
 
 

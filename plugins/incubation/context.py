@@ -57,12 +57,16 @@ def _query(con, sql: str, params=()) -> pd.DataFrame:
         return pd.DataFrame()  # the first night: staging does not exist yet
 
 
-def add_warehouse(ctx: CheckContext, db_path: Path, periods: set[str]) -> None:
-    """What earlier nights accepted, for the periods of this batch and the quarter before."""
+def add_warehouse(
+    ctx: CheckContext, db_path: Path, periods: set[str], read_only: bool = True
+) -> None:
+    """What earlier nights accepted, for the periods of this batch and the quarter before.
+    The nightly run reads its own build database (``read_only=False``: the same process may
+    hold dbt's connection to it); `incubation validate` reads the published copy read-only."""
     if not db_path.exists():
         return
     wanted = sorted(periods | {_previous_period(p) for p in periods})
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = duckdb.connect(str(db_path), read_only=read_only)
     try:
         registry = _query(
             con,

@@ -23,8 +23,8 @@ from .intake import scan_inbox
 from .reports import build_report, report_stem, write_report
 from .safety import Limits
 from .settings import Settings
+from .warehouse import export_unit_marts, run_dbt
 from .warehouse import publish as publish_warehouse
-from .warehouse import run_dbt
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +172,7 @@ def check(
         today=today,
         seeds_dir=settings.seeds_dir,
         context_db=settings.build_db,
+        context_read_only=False,
         limits=Limits(max_file_bytes=settings.max_file_mb * 1024 * 1024),
     )
     decided = []
@@ -352,13 +353,22 @@ def _problems_of(con, submission_id: int) -> list[dict]:
 
 # ----------------------------------------------------------------------- build, publish
 def build(settings: Settings) -> dict:
+    """One dbt build (seeds, snapshots, models, tests), then the dbt docs of the warehouse
+    into the data home (``dbt/target/index.html``)."""
     with ledger.connect(settings.build_db, _contracts(settings)):
         pass  # raw and audit exist even on the very first night, before any file
-    return run_dbt(settings, "build")
+    summary = run_dbt(settings, "build")
+    docs = run_dbt(settings, "docs", "generate")
+    summary["docs"] = str(settings.dbt_target / "index.html")
+    summary["docs_seconds"] = docs["seconds"]
+    return summary
 
 
 def publish(settings: Settings) -> dict:
-    return publish_warehouse(settings)
+    """Swap in the analysts' copy, then rebuild every unit's export from it."""
+    published = publish_warehouse(settings)
+    published["exports"] = len(export_unit_marts(settings))
+    return published
 
 
 # -------------------------------------------------------------------------- summarise
@@ -383,7 +393,7 @@ def summarise(
         "files_accepted": sum(1 for o in outcomes if o["status"] == ledger.STATUS_LOADED),
         "files_refused": sum(1 for o in outcomes if o["status"] == ledger.STATUS_REJECTED),
         "rows_loaded": sum(o["rows_loaded"] for o in outcomes),
-        "dbt": {k: dbt_summary.get(k) for k in ("success", "nodes", "seconds")},
+        "dbt": {k: dbt_summary.get(k) for k in ("success", "nodes", "seconds", "docs")},
         "dbt_failures": dbt_summary.get("failures", []),
         "published": published,
         "duration_seconds": round((finished - started).total_seconds(), 1),

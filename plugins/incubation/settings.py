@@ -63,8 +63,10 @@ class Settings:
     # --- databases -------------------------------------------------------------------
     @property
     def build_db(self) -> Path:
-        """The writer's database: raw, audit and everything dbt builds."""
-        return self.home / "build" / "incubation_build.duckdb"
+        """The writer's database: raw, audit and everything dbt builds. It has the same file
+        name as the published copy, so that views (which name their catalog, the file's
+        stem) resolve in both."""
+        return self.home / "build" / "incubation.duckdb"
 
     @property
     def warehouse_db(self) -> Path:

@@ -28,8 +28,11 @@ def dbt_env(settings: Settings) -> dict[str, str]:
 
 
 def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
+    subcommands = [e for e in extra if not e.startswith("-")]
+    extra = tuple(e for e in extra if e.startswith("-"))
     return [
         command,
+        *subcommands,
         "--project-dir",
         str(settings.dbt_project_dir),
         "--profiles-dir",
@@ -43,13 +46,17 @@ def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
 
 
 def run_dbt(settings: Settings, command: str = "build", *extra: str) -> dict:
-    """One dbt invocation in this process; per-node results logged, failure raised."""
+    """One dbt invocation in this process; per-node results logged, failure raised.
+    ``command`` may hold a sub-command (``"docs", "generate"`` as two words in ``extra``)."""
     from dbt.cli.main import dbtRunner
 
     settings.ensure_dirs()
     os.environ.update(dbt_env(settings))
     started = time.perf_counter()
-    result = dbtRunner().invoke(dbt_args(settings, command, "--no-use-colors", *extra))
+    words = [command, *[e for e in extra if not e.startswith("-")]]
+    flags = [e for e in extra if e.startswith("-")]
+    args = dbt_args(settings, words[0], *words[1:], "--no-use-colors", *flags)
+    result = dbtRunner().invoke(args)
     nodes = []
     for node in getattr(result.result, "results", None) or []:
         status = str(getattr(node.status, "value", node.status))
@@ -95,6 +102,41 @@ def publish(settings: Settings) -> dict:
         "bytes": target.stat().st_size,
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+UNIT_MARTS = ("progress", "carriers_latest", "submissions", "missing_reports", "tasks")
+
+
+def export_unit_marts(settings: Settings) -> dict[str, str]:
+    """``exports/<unit>/<unit>.duckdb``: that unit's mart as plain tables, nothing else.
+
+    Built from the published warehouse (attached read-only) and swapped in atomically."""
+    source = settings.warehouse_db
+    con = duckdb.connect(str(source), read_only=True)
+    try:
+        units = [
+            r[0] for r in con.execute("select unit_code from core.dim_unit order by 1").fetchall()
+        ]
+    finally:
+        con.close()
+    written = {}
+    for unit in units:
+        target = settings.exports / unit / f"{unit}.duckdb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        out = duckdb.connect(str(tmp))
+        try:
+            out.execute(f"attach '{source}' as src (read_only)")
+            for mart in UNIT_MARTS:
+                out.execute(f"create table {mart} as select * from src.mart_{unit}.{mart}")
+            out.execute("detach src")
+            out.execute("checkpoint")
+        finally:
+            out.close()
+        os.replace(tmp, target)
+        written[unit] = str(target)
+    return written
 
 
 def open_published(path: Path) -> duckdb.DuckDBPyConnection:

@@ -14,7 +14,9 @@ from pathlib import Path
 import duckdb
 import pendulum
 import pytest
-from incubation.demo import build_world, refused_files, spoiled_rows, write_inbox
+from incubation.demo import build_world, refused_files, spoiled_rows, unreported, write_inbox
+from incubation.normalise import quarter_end
+from incubation.reference import read_seed
 
 from tests.helpers import write_xlsx
 
@@ -56,12 +58,26 @@ def nightly_dag(airflow_db):
     return DagBag(dag_folder=str(DAGS)).dags["incubation_nightly"]
 
 
-def expected_progress(world, excluded: set[tuple[str, str]]) -> dict[tuple[str, str], float | None]:
-    """Actual values per (scope, indicator), from the world's rows (design.md §4)."""
+def expected_progress(
+    world, excluded: set[tuple[str, str]], as_of: str | None = None
+) -> dict[tuple[str, str], float | None]:
+    """Actual values per (scope, indicator) as of a quarter, from the world's rows
+    (design.md §4)."""
     zone_of = {c["carrier_id"]: ZONES[c["zone"]] for c in world.carriers}
-    as_of = world.quarters[-1]
-    reports = [r for k, r in world.reports.items() if k[1] == as_of and k not in excluded]
-    rosters = [row for k, rows in world.rosters.items() if k not in excluded for row in rows]
+    as_of = as_of or world.quarters[-1]
+    missing = set(unreported(world))
+    reports = [
+        r
+        for k, r in world.reports.items()
+        if k[1] == as_of and k not in excluded and k not in missing
+    ]
+    reporting = {r["carrier_id"] for r in reports}
+    rosters = [
+        row
+        for k, rows in world.rosters.items()
+        if k not in excluded and k[1] <= as_of
+        for row in rows
+    ]
     expected: dict[tuple[str, str], float | None] = {}
     for scope in ["district", *ZONES.values()]:
 
@@ -76,6 +92,7 @@ def expected_progress(world, excluded: set[tuple[str, str]]) -> dict[tuple[str, 
             and r["status"] == "在孵"
             and r["entity_kind"] == "企业"
             and in_scope(r["carrier_id"])
+            and r["carrier_id"] in reporting  # counted by a period report of the quarter
         )
         overlap = sum(n - 1 for n in active.values())
         expected[(scope, "carrier_area_m2")] = (
@@ -93,7 +110,8 @@ def expected_progress(world, excluded: set[tuple[str, str]]) -> dict[tuple[str, 
                 and in_scope(r["carrier_id"])
             }
         )
-    as_of_date = dt.date(2025, 12, 31)
+    year, quarter = int(as_of[:4]), int(as_of[-1])
+    as_of_date = dt.date(year + (quarter == 4), quarter * 3 % 12 + 1, 1) - dt.timedelta(days=1)
     live = [
         r
         for r in world.recognitions
@@ -122,6 +140,32 @@ def expected_progress(world, excluded: set[tuple[str, str]]) -> dict[tuple[str, 
         {r["carrier_id"] for r in live if r["recognition_type"] == "大型孵化载体"}
     )
     return expected
+
+
+def check_unit_export(settings, world, unit: str) -> None:
+    """The export has the unit's tables only, with carriers of the zones of the tasks the unit
+    leads or cooperates on (computed here from the seeds) and its own submissions only."""
+    seeds = settings.seeds_dir
+    tasks = {r["task_code"] for r in read_seed(seeds, "plan_task_units") if r["unit_code"] == unit}
+    zones = {r["zone_code"] for r in read_seed(seeds, "plan_task_zones") if r["task_code"] in tasks}
+    names = {r["zone_code"]: r["zone_name_zh"] for r in read_seed(seeds, "zones")}
+    expected = {c["carrier_id"] for c in world.carriers if c["zone"] in {names[z] for z in zones}}
+    con = duckdb.connect(str(settings.exports / unit / f"{unit}.duckdb"), read_only=True)
+    try:
+        tables = {
+            r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+        }
+        carriers = {r[0] for r in con.execute("select carrier_id from carriers_latest").fetchall()}
+        submitters = {r[0] for r in con.execute("select file_name from submissions").fetchall()}
+        scopes = {r[0] for r in con.execute("select scope from progress").fetchall()}
+    finally:
+        con.close()
+    assert tables == {"progress", "carriers_latest", "submissions", "missing_reports", "tasks"}
+    assert carriers == expected and expected
+    own = {p.name.split("__", 1)[1] for p in (settings.archive / unit).glob("*__*")}
+    own |= {p.name.split("__", 1)[1] for p in (settings.quarantine / unit).glob("*__*")}
+    assert submitters == own
+    assert scopes <= zones | {"district"}
 
 
 def write_mistakes(path: Path, world) -> set[tuple]:
@@ -233,6 +277,37 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag):
     assert expected[("district", "carrier_area_m2")] > 0
     assert expected[("historic_district", "carrier_area_m2")] is None  # its only report was refused
 
+    # --- every quarter of the quarterly progress, and the on-track path
+    con = duckdb.connect(str(settings.warehouse_db), read_only=True)
+    quarterly = con.execute(
+        "select scope, indicator, as_of_period, actual_value, on_track_value, target_value, "
+        "target_year from core.fct_target_progress_quarterly where as_of_period >= ?",
+        [QUARTERS[0]],
+    ).fetchall()
+    con.close()
+    for quarter in QUARTERS:
+        want_q = expected_progress(world, excluded, quarter)
+        rows_q = [r for r in quarterly if r[2] == quarter]
+        assert len(rows_q) == 25
+        for scope, indicator, _, actual, on_track, target, year in rows_q:
+            want = want_q[(scope, indicator)]
+            assert actual == (None if want is None else pytest.approx(want)), (quarter, scope)
+            # baseline 2021Q1 has no data: the path runs from 0 on 2021-03-31
+            days = (quarter_end(quarter) - dt.date(2021, 3, 31)).days
+            span = (dt.date(year, 12, 31) - dt.date(2021, 3, 31)).days
+            assert on_track == pytest.approx(round(target * min(1.0, days / span), 2))
+
+    # --- the carrier whose report did not come is listed as missing, in the lead unit's mart
+    con = duckdb.connect(str(settings.warehouse_db), read_only=True)
+    missing = con.execute(
+        "select carrier_id, period from mart_health_industry_co.missing_reports"
+    ).fetchall()
+    con.close()
+    assert missing == unreported(world)
+
+    # --- a unit's export holds its own mart only
+    check_unit_export(settings, world, "digital_park_mc")
+
     # --- the refused file: quarantined, with a report naming each mistake
     unit, name = refused.split("/")
     quarantined = list((settings.quarantine / unit).glob(f"*__{name}"))
@@ -299,3 +374,28 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag):
     assert second["files_duplicate"] == sum(
         1 for p in settings.archive.rglob("_duplicates/*") if p.is_file()
     )
+
+    # --- a third night: a corrected report replaces the earlier one, raw keeps both
+    unit = "health_industry_co"
+    carrier = next(c for c in world.carriers if c["reporting_unit"] == unit)
+    corrected = dict(world.reports[(carrier["carrier_id"], QUARTERS[-1])], area_m2_eop=31000.0)
+    contract = contracts["carrier_period_report"]
+    header = [c.header_with_unit for c in contract.columns if corrected.get(c.name) is not None]
+    values = [corrected[c.name] for c in contract.columns if corrected.get(c.name) is not None]
+    write_xlsx(settings.inbox / unit / "季报更正.xlsx", {"季报": [header, values]})
+    run = nightly_dag.test(logical_date=pendulum.datetime(2026, 1, 17, 2, tz="Asia/Shanghai"))
+    assert run.state == "success"
+    con = duckdb.connect(str(settings.warehouse_db), read_only=True)
+    area = con.execute(
+        "select area_m2_eop from core.fct_carrier_quarter where carrier_id = ? and period = ?",
+        [carrier["carrier_id"], QUARTERS[-1]],
+    ).fetchall()
+    versions = con.execute(
+        "select count(*) from raw.carrier_period_report where carrier_id = ? and period = ?",
+        [carrier["carrier_id"], QUARTERS[-1]],
+    ).fetchone()[0]
+    con.close()
+    assert area == [(31000.0,)] and versions == 2
+    (receipt,) = (settings.outbox / unit).glob("*季报更正_回执.json")
+    replaced = json.loads(receipt.read_text("utf-8"))["replaces"]
+    assert [r["file_name"] for r in replaced] == [f"{QUARTERS[-1]}_运营季报.csv"]

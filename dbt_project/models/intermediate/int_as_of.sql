@@ -1,4 +1,5 @@
--- The quarter the progress figures are "as of": the latest quarter any carrier reported.
+-- The quarter the headline progress figures are "as of": the latest quarter any carrier
+-- reported, and its last day.
 with reports as (
     select period from {{ ref('stg_inbox__carrier_period_report') }}
 ),

@@ -1,7 +1,15 @@
--- Actual value of every plan indicator, for the district and each zone, as of the latest
--- reported quarter (definitions: design.md §4 "Decisions", seed plan_indicators).
+-- Actual value of every plan indicator, for the district and each zone, as of every quarter
+-- up to the latest reported one (definitions: design.md §4 "Decisions", seed plan_indicators).
 with as_of as (
     select * from {{ ref('int_as_of') }}
+),
+quarters as (
+    select
+        quarters.period as as_of_period,
+        quarters.period_end as as_of_date
+    from {{ ref('int_quarters') }} as quarters
+    cross join as_of
+    where quarters.period <= as_of.as_of_period
 ),
 carriers as (
     select
@@ -14,32 +22,19 @@ reports as (
         reports.*,
         carriers.zone_code
     from {{ ref('stg_inbox__carrier_period_report') }} as reports
-    inner join as_of on reports.period = as_of.as_of_period
     left join carriers using (carrier_id)
 ),
--- roster rows of the plan period up to the as-of quarter
 roster as (
     select
         roster.*,
         carriers.zone_code
     from {{ ref('stg_inbox__incubatee_roster') }} as roster
-    cross join as_of
     left join carriers using (carrier_id)
-    where
-        roster.period >= '{{ var("plan_start_period") }}'
-        and roster.period <= as_of.as_of_period
-),
-reporting_carriers as (
-    select distinct carrier_id from reports
+    where roster.period >= '{{ var("plan_start_period") }}'
 ),
 recognitions as (
-    select recognitions.*
-    from {{ ref('stg_inbox__carrier_recognition') }} as recognitions
-    cross join as_of
-    where
-        recognitions.status = '有效'
-        and recognitions.recognized_date <= as_of.as_of_date
-        and (recognitions.valid_until is null or recognitions.valid_until >= as_of.as_of_date)
+    select * from {{ ref('stg_inbox__carrier_recognition') }}
+    where status = '有效'
 ),
 scopes as (
     select
@@ -51,16 +46,25 @@ scopes as (
         zone_code
     from {{ ref('zones') }}
 ),
--- enterprises 在孵 at more than one carrier in the as-of quarter count once per scope
+scope_quarters as (
+    select
+        scopes.scope,
+        scopes.zone_code,
+        quarters.as_of_period,
+        quarters.as_of_date
+    from scopes
+    cross join quarters
+),
+-- enterprises 在孵 at more than one reporting carrier in a quarter count once per scope
 active_enterprises as (
     select
+        roster.period,
         roster.uscc,
         roster.carrier_id,
         roster.zone_code
     from roster
-    inner join as_of on roster.period = as_of.as_of_period
-    -- only carriers whose period report counts them in the as-of quarter
-    inner join reporting_carriers using (carrier_id)
+    inner join reports
+        on roster.carrier_id = reports.carrier_id and roster.period = reports.period
     where
         roster.entity_kind = '企业'
         and roster.status = '在孵'
@@ -68,65 +72,86 @@ active_enterprises as (
 ),
 carriers_per_enterprise as (
     select
-        scopes.scope,
+        scope_quarters.scope,
+        scope_quarters.as_of_period,
         active_enterprises.uscc,
         count(distinct active_enterprises.carrier_id) as n_carriers
-    from scopes
+    from scope_quarters
     inner join active_enterprises
-        on scopes.zone_code is null or scopes.zone_code = active_enterprises.zone_code
-    group by scopes.scope, active_enterprises.uscc
+        on
+            scope_quarters.as_of_period = active_enterprises.period
+            and (
+                scope_quarters.zone_code is null
+                or scope_quarters.zone_code = active_enterprises.zone_code
+            )
+    group by scope_quarters.scope, scope_quarters.as_of_period, active_enterprises.uscc
 ),
 overlap as (
     select
         scope,
+        as_of_period,
         sum(n_carriers - 1) as extra_count
     from carriers_per_enterprise
-    group by scope
+    group by scope, as_of_period
 ),
 area_and_entities as (
     select
-        scopes.scope,
+        scope_quarters.scope,
+        scope_quarters.as_of_period,
         sum(reports.area_m2_eop) as carrier_area_m2,
         -- null, not 0, when no carrier of the scope reported the quarter
         sum(reports.incubatees_eop + reports.teams_eop) as incubated_entities_reported,
         count(reports.carrier_id) as carriers_reporting
-    from scopes
+    from scope_quarters
     left join reports
-        on scopes.zone_code is null or scopes.zone_code = reports.zone_code
-    group by scopes.scope
+        on
+            scope_quarters.as_of_period = reports.period
+            and (scope_quarters.zone_code is null or scope_quarters.zone_code = reports.zone_code)
+    group by scope_quarters.scope, scope_quarters.as_of_period
 ),
 tech_enterprises as (
     select
-        scopes.scope,
+        scope_quarters.scope,
+        scope_quarters.as_of_period,
         count(distinct roster.uscc) as tech_enterprises
-    from scopes
+    from scope_quarters
     left join roster
         on
-            (scopes.zone_code is null or scopes.zone_code = roster.zone_code)
+            scope_quarters.as_of_period >= roster.period
+            and (scope_quarters.zone_code is null or scope_quarters.zone_code = roster.zone_code)
             and roster.is_cq_tech_ent
             and roster.status in ('在孵', '已毕业')
-    group by scopes.scope
+    group by scope_quarters.scope, scope_quarters.as_of_period
 ),
 recognition_counts as (
     select
+        quarters.as_of_period,
         'district' as scope,
-        count(distinct carrier_id) filter (
-            where level in ('国家级', '市级')
-            and recognition_type in {{ "('" ~ var('incubator_recognition_types') | join("', '") ~ "')" }}
+        count(distinct recognitions.carrier_id) filter (
+            where recognitions.level in ('国家级', '市级')
+            and recognitions.recognition_type in {{ sql_list('incubator_recognition_types') }}
         ) as municipal_plus_carriers,
-        count(distinct carrier_id) filter (
-            where level = '国家级'
-            and recognition_type in {{ "('" ~ var('incubator_recognition_types') | join("', '") ~ "')" }}
+        count(distinct recognitions.carrier_id) filter (
+            where recognitions.level = '国家级'
+            and recognitions.recognition_type in {{ sql_list('incubator_recognition_types') }}
         ) as national_carriers,
-        count(distinct carrier_id) filter (where recognition_type = '特色孵化载体')
-            as featured_carriers,
-        count(distinct carrier_id) filter (where recognition_type = '大型孵化载体')
-            as large_carriers
-    from recognitions
+        count(distinct recognitions.carrier_id) filter (
+            where recognitions.recognition_type = '特色孵化载体'
+        ) as featured_carriers,
+        count(distinct recognitions.carrier_id) filter (
+            where recognitions.recognition_type = '大型孵化载体'
+        ) as large_carriers
+    from quarters
+    left join recognitions
+        on
+            quarters.as_of_date >= recognitions.recognized_date
+            and (recognitions.valid_until is null or quarters.as_of_date <= recognitions.valid_until)
+    group by quarters.as_of_period
 ),
 wide as (
     select
         area_and_entities.scope,
+        area_and_entities.as_of_period,
         area_and_entities.carrier_area_m2,
         area_and_entities.incubated_entities_reported
         {% if var('dedupe_shared_incubatees') %}
@@ -139,9 +164,9 @@ wide as (
         recognition_counts.large_carriers,
         area_and_entities.carriers_reporting
     from area_and_entities
-    left join overlap using (scope)
-    left join tech_enterprises using (scope)
-    left join recognition_counts using (scope)
+    left join overlap using (scope, as_of_period)
+    left join tech_enterprises using (scope, as_of_period)
+    left join recognition_counts using (scope, as_of_period)
 ),
 long as (
     unpivot wide
@@ -152,9 +177,9 @@ long as (
 select
     long.scope,
     long.indicator,
+    long.as_of_period,
+    quarters.as_of_date,
     cast(long.actual_value as double) as actual_value,
-    long.carriers_reporting,
-    as_of.as_of_period,
-    as_of.as_of_date
+    long.carriers_reporting
 from long
-cross join as_of
+inner join quarters using (as_of_period)

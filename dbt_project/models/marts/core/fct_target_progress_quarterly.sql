@@ -1,0 +1,102 @@
+-- Progress against the plan as of every quarter: one row per (scope, indicator, target_year,
+-- as_of_period), with the on-track value (linear from the baseline quarter to the target).
+with targets as (
+    select * from {{ ref('plan_targets') }}
+),
+indicators as (
+    select * from {{ ref('plan_indicators') }}
+),
+actuals as (
+    select * from {{ ref('int_progress_actuals') }}
+),
+quarters as (
+    select * from {{ ref('int_quarters') }}
+),
+as_of_quarters as (
+    select distinct
+        as_of_period,
+        as_of_date
+    from actuals
+),
+baseline as (
+    select
+        scope,
+        indicator,
+        coalesce(actual_value, 0) as baseline_value
+    from actuals
+    where as_of_period = '{{ var("baseline_period") }}'
+),
+baseline_date as (
+    select period_end as baseline_date
+    from quarters
+    where period = '{{ var("baseline_period") }}'
+),
+joined as (
+    select
+        targets.scope,
+        targets.indicator,
+        indicators.indicator_name_zh,
+        indicators.unit_zh,
+        indicators.display_unit_zh,
+        indicators.display_divisor,
+        indicators.indicator_order,
+        targets.target_year,
+        targets.target_value,
+        targets.target_max,
+        targets.task_code,
+        as_of_quarters.as_of_period,
+        as_of_quarters.as_of_date,
+        actuals.actual_value,
+        actuals.carriers_reporting,
+        coalesce(baseline.baseline_value, 0) as baseline_value,
+        make_date(targets.target_year, 12, 31) as target_date,
+        baseline_date.baseline_date
+    from targets
+    inner join indicators on targets.indicator = indicators.indicator
+    cross join as_of_quarters
+    cross join baseline_date
+    left join actuals
+        on
+            targets.scope = actuals.scope
+            and targets.indicator = actuals.indicator
+            and as_of_quarters.as_of_period = actuals.as_of_period
+    left join baseline
+        on targets.scope = baseline.scope and targets.indicator = baseline.indicator
+),
+final as (
+    select
+        scope,
+        indicator,
+        indicator_name_zh,
+        unit_zh,
+        display_unit_zh,
+        display_divisor,
+        indicator_order,
+        target_year,
+        target_value,
+        target_max,
+        task_code,
+        as_of_period,
+        as_of_date,
+        actual_value,
+        carriers_reporting,
+        baseline_value,
+        round(
+            baseline_value + (target_value - baseline_value) * least(
+                1.0,
+                greatest(0.0, date_diff('day', baseline_date, as_of_date))
+                / date_diff('day', baseline_date, target_date)
+            ),
+            2
+        ) as on_track_value,
+        case
+            when actual_value is null then null
+            else round(100.0 * actual_value / target_value, 1)
+        end as pct_of_target,
+        actual_value >= target_value as is_met
+    from joined
+)
+select
+    *,
+    actual_value >= on_track_value as is_on_track
+from final
