@@ -31,17 +31,33 @@ IO_RETRIES = {"retries": 2, "retry_delay": timedelta(seconds=20), "retry_exponen
 
 
 def _alert(context) -> None:
+    """An alert file in outbox/_engineers and a log line; a mail through Airflow's SMTP
+    provider when INCUBATION_ALERT_EMAILS (comma-separated) is set."""
+    import os
+
     from incubation.alerts import write_alert
     from incubation.settings import Settings
 
     ti = context["ti"]
-    write_alert(
+    error = str(context.get("exception"))
+    path = write_alert(
         Settings.from_env(),
         dag_id=ti.dag_id,
         task_id=ti.task_id,
         run_id=context["run_id"],
-        error=str(context.get("exception")),
+        error=error,
     )
+    emails = [
+        e.strip() for e in os.environ.get("INCUBATION_ALERT_EMAILS", "").split(",") if e.strip()
+    ]
+    if emails:
+        from airflow.providers.smtp.notifications.smtp import SmtpNotifier
+
+        SmtpNotifier(
+            to=emails,
+            subject=f"[incubation] {ti.dag_id}.{ti.task_id} failed",
+            html_content=f"<p>{context['run_id']}: {error}</p><p>alert: {path}</p>",
+        )(context)
 
 
 @dag(

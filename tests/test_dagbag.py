@@ -25,6 +25,12 @@ def test_dagbag_imports_without_errors():
     assert dag.max_active_runs == 1 and dag.catchup is False
     assert dag.doc_md and "incubation_nightly" in dag.doc_md
     assert dag.timetable.expression == "0 2 * * *"
+    assert set(bag.dags) == {"incubation_nightly", "incubation_maintenance", "incubation_reports"}
+    reports = bag.dags["incubation_reports"]
+    (outlet,) = dag.get_task("publish").outlets
+    assert [(a.name, a.uri) for a in reports.timetable.asset_condition.objects] == [
+        (outlet.name, outlet.uri)
+    ]
     assert str(dag.timetable.timezone) in ("Asia/Shanghai", "Timezone('Asia/Shanghai')")
 
 

@@ -135,6 +135,21 @@ def cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from .rebuild import RebuildError, rebuild
+
+    try:
+        result = rebuild(Settings.from_env())
+    except RebuildError as exc:
+        print(f"rebuild failed: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(
+        f"rebuilt from the archive: {result['submissions']} submissions, {result['rows']} rows, "
+        f"dbt {result['dbt']['nodes']} nodes, {result['exports']} unit exports"
+    )
+    return 0
+
+
 def cmd_demo_inbox(args: argparse.Namespace) -> int:
     from .demo import generate_demo_inbox
 
@@ -145,6 +160,20 @@ def cmd_demo_inbox(args: argparse.Namespace) -> int:
     )
     paths = generate_demo_inbox(out)
     print(f"wrote {len(paths)} demo files under {out}")
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from .contracts import load_contracts
+    from .templates import write_templates
+
+    settings = Settings.from_env()
+    out = Path(args.out) if args.out else settings.project_root / "include" / "templates"
+    paths = write_templates(
+        load_contracts(settings.contracts_dir), out, settings.expectations_dir, settings.seeds_dir
+    )
+    for path in paths:
+        print(path)
     return 0
 
 
@@ -168,12 +197,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="one nightly run through Airflow (airflow dags test)")
     p.add_argument("--date", help="logical date, YYYY-MM-DD (default today)")
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("rebuild", help="rebuild the warehouse from the archive (backfill)")
+    p.set_defaults(func=cmd_rebuild)
     p = sub.add_parser("progress", help="print the district's progress against the plan")
     p.add_argument("--db", help="warehouse file (default: the published one)")
     p.set_defaults(func=cmd_progress)
     p = sub.add_parser("demo-inbox", help="write the demo department files")
     p.add_argument("--out", help="folder (default include/demo/inbox)")
     p.set_defaults(func=cmd_demo_inbox)
+    p = sub.add_parser("templates", help="write the four blank templates from the contracts")
+    p.add_argument("--out", help="folder (default include/templates)")
+    p.set_defaults(func=cmd_templates)
     p = sub.add_parser("airflow", help="run airflow with the project's embedded settings")
     p.add_argument("airflow_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_airflow)

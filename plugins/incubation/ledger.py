@@ -119,6 +119,22 @@ def connect(db_path: Path, contracts: dict[str, Contract] | None = None):
         con.close()
 
 
+def insert_raw(
+    con, contract: Contract, submission_id: int, loaded_at, relation: str, params=()
+) -> None:
+    """Insert a submission's parsed rows into raw.<template>, cast to the contract's types.
+    ``relation`` is what to select from (a registered frame, or ``read_parquet(?)``)."""
+    cols = ", ".join(c.name for c in contract.columns)
+    casts = ", ".join(f"cast({c.name} as {c.duckdb_type})" for c in contract.columns)
+    con.execute(
+        f"""insert into raw.{contract.name}
+                (submission_id, source_sheet, source_row, loaded_at, {cols})
+            select ?, source_sheet, source_row, ?, {casts}
+            from {relation}""",
+        [submission_id, loaded_at, *params],
+    )
+
+
 def find_by_sha(con, sha256: str) -> tuple[int, str] | None:
     """The submission that already took these bytes: final ones first, then a pending one."""
     row = con.execute(

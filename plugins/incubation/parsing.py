@@ -117,9 +117,12 @@ def parse_sheet(
         )
 
     if sheet.hidden:
-        problem(SEVERITY_INFO, "hidden_sheet", "隐藏的工作表未读取")
+        if not sheet.name.startswith("_"):  # the templates' own option lists are hidden too
+            problem(SEVERITY_INFO, "hidden_sheet", "隐藏的工作表未读取")
         return None, problems
     if all(_is_blank(r) for r in sheet.rows):
+        return None, problems
+    if normalise_text(sheet.name).lower() in INSTRUCTION_SHEETS:
         return None, problems
     contract, header_idx, matched, candidates = detect_template(sheet, contracts)
     if contract is None:
@@ -201,11 +204,14 @@ def parse_sheet(
                 column=col.header,
             )
 
+    names = set(contract.column_names)
     records: list[dict[str, object]] = []
     for offset, row in enumerate(sheet.rows[header_idx + 1 :]):
         excel_row = header_idx + 2 + offset
         if _is_blank(row):
             continue
+        if offset == 0 and {_cell_str(c) for c in row if _cell_str(c)} <= names:
+            continue  # the templates' (hidden) row of canonical column names
         first = next((_cell_str(c) for c in row if _cell_str(c)), "")
         if any(first.startswith(m) for m in FOOTER_MARKERS):
             break

@@ -259,16 +259,14 @@ def _load_one(settings: Settings, con, contracts, staged: dict) -> dict:
     con.execute("begin transaction")
     try:
         for template, table in staged["tables"].items():
-            contract = contracts[template]
-            cols = ", ".join(c.name for c in contract.columns)
-            casts = ", ".join(f"cast({c.name} as {c.duckdb_type})" for c in contract.columns)
             con.execute(f"delete from raw.{template} where submission_id = ?", [submission_id])
-            con.execute(
-                f"""insert into raw.{template}
-                        (submission_id, source_sheet, source_row, loaded_at, {cols})
-                    select ?, source_sheet, source_row, ?, {casts}
-                    from read_parquet(?)""",
-                [submission_id, loaded_at, table["path"]],
+            ledger.insert_raw(
+                con,
+                contracts[template],
+                submission_id,
+                loaded_at,
+                "read_parquet(?)",
+                [table["path"]],
             )
             rows_loaded += table["rows"]
         ledger.replace_problems(con, submission_id, problems)

@@ -32,10 +32,12 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
-def read_file(path: Path) -> list[Sheet]:
+def read_file(path: Path, original_name: str | None = None) -> list[Sheet]:
+    """The sheets of a file. A CSV's one sheet is named after the file as the contact named it
+    (``original_name``, when the file has since been archived under another name)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return [read_csv(path)]
+        return [read_csv(path, Path(original_name or path.name).stem)]
     if suffix in (".xlsx", ".xls", ".xlsm"):
         return read_workbook(path)
     raise UnreadableFile(f"不支持的文件类型“{suffix}”，请提交 .xlsx、.xls 或 .csv 文件")
@@ -52,10 +54,10 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     )
 
 
-def read_csv(path: Path) -> Sheet:
+def read_csv(path: Path, sheet_name: str | None = None) -> Sheet:
     text, encoding = decode_csv_bytes(path.read_bytes())
     rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
-    return Sheet(name=path.stem, rows=rows, encoding=encoding)
+    return Sheet(name=sheet_name or path.stem, rows=rows, encoding=encoding)
 
 
 def read_workbook(path: Path) -> list[Sheet]:

@@ -27,12 +27,12 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     }
 
 
-def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
-    subcommands = [e for e in extra if not e.startswith("-")]
-    extra = tuple(e for e in extra if e.startswith("-"))
+def dbt_args(settings: Settings, *args: str) -> list[str]:
+    """A dbt command line: the command words first (``build``; ``docs generate``), then the
+    project's paths under the data home, then the caller's flags."""
+    split = next((i for i, a in enumerate(args) if a.startswith("-")), len(args))
     return [
-        command,
-        *subcommands,
+        *args[:split],
         "--project-dir",
         str(settings.dbt_project_dir),
         "--profiles-dir",
@@ -41,22 +41,43 @@ def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
         str(settings.dbt_target),
         "--log-path",
         str(settings.dbt_logs),
-        *extra,
+        "--no-use-colors",
+        *args[split:],
     ]
 
 
-def run_dbt(settings: Settings, command: str = "build", *extra: str) -> dict:
-    """One dbt invocation in this process; per-node results logged, failure raised.
-    ``command`` may hold a sub-command (``"docs", "generate"`` as two words in ``extra``)."""
+def release_dbt_connection() -> None:
+    """dbt-duckdb keeps its DuckDB connection open after an invocation; close it, so that the
+    build database is free (for the publish copy, a rebuild, other configurations) as soon as
+    dbt is done. Uses the adapter's class-level environment, which has no public close."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
+
+    with manager._LOCK:
+        if manager._ENV is not None:
+            try:
+                manager._ENV.close()
+            finally:
+                manager._ENV = None
+
+
+def run_dbt(settings: Settings, *args: str) -> dict:
+    """One dbt invocation in this process (``run_dbt(s, "build")``, ``run_dbt(s, "docs",
+    "generate")``, ``run_dbt(s, "build", "--select", "…")``); per-node results logged,
+    failure raised. Never two at once in one process."""
     from dbt.cli.main import dbtRunner
 
     settings.ensure_dirs()
     os.environ.update(dbt_env(settings))
     started = time.perf_counter()
-    words = [command, *[e for e in extra if not e.startswith("-")]]
-    flags = [e for e in extra if e.startswith("-")]
-    args = dbt_args(settings, words[0], *words[1:], "--no-use-colors", *flags)
-    result = dbtRunner().invoke(args)
+    args = args or ("build",)
+    command = " ".join(
+        a for a in args[: next((i for i, a in enumerate(args) if a[:1] == "-"), len(args))]
+    )
+    args = dbt_args(settings, *args)
+    try:
+        result = dbtRunner().invoke(args)
+    finally:
+        release_dbt_connection()
     nodes = []
     for node in getattr(result.result, "results", None) or []:
         status = str(getattr(node.status, "value", node.status))
@@ -78,6 +99,11 @@ def run_dbt(settings: Settings, command: str = "build", *extra: str) -> dict:
     return summary
 
 
+def _swap(tmp: Path, target: Path) -> None:
+    """The atomic step of publishing: readers see the old file or the new one, never a mix."""
+    os.replace(tmp, target)
+
+
 def publish(settings: Settings) -> dict:
     """Checkpoint the build database and atomically swap in the analysts' copy.
 
@@ -96,7 +122,7 @@ def publish(settings: Settings) -> dict:
     shutil.copyfile(settings.build_db, tmp)
     with tmp.open("rb+") as fh:
         os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    _swap(tmp, target)
     return {
         "published": str(target),
         "bytes": target.stat().st_size,

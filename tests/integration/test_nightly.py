@@ -234,8 +234,37 @@ def warehouse_state(path: Path) -> dict:
     return {"progress": progress, "raw": counts, "staged_roster": staged}
 
 
-def test_nightly_end_to_end(settings, contracts, nightly_dag):
+@pytest.fixture(scope="module")
+def reports_dag(airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS)).dags["incubation_reports"]
+
+
+def check_unit_workbook(settings, world) -> None:
+    """The digital park's workbook: progress, trend and carriers sheets, native charts, and a
+    carrier name that looks like a formula kept as text."""
+    import zipfile
+
+    import openpyxl
+
+    (path,) = (settings.outbox / "digital_park_mc").glob("进度报告_*.xlsx")
+    assert path.name == f"进度报告_{QUARTERS[-1]}.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["进度", "趋势", "载体"]
+    with zipfile.ZipFile(path) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) >= 2
+    carriers = workbook["载体"]
+    names = [carriers.cell(r, 2) for r in range(2, carriers.max_row + 1)]
+    injected = [c for c in names if str(c.value).startswith("=HYPERLINK")]
+    assert len(injected) == 1 and injected[0].data_type == "s"
+    assert list((settings.outbox / "sci_tech_bureau").glob("全区进度报告_*.xlsx"))
+
+
+def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag):
     world = build_world(seed=11, quarters=QUARTERS, scale=0.6)
+    world.carriers[0]["carrier_name"] = '=HYPERLINK("http://x","点我")'  # formula injection
     write_inbox(world, settings.inbox, contracts)
     refused = refused_files(world)[0]
     (settings.inbox / "not_a_unit").mkdir()
@@ -304,6 +333,11 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag):
     ).fetchall()
     con.close()
     assert missing == unreported(world)
+
+    # --- the reports DAG (scheduled on the published warehouse) writes every unit's workbook
+    run = reports_dag.test(logical_date=pendulum.datetime(2026, 1, 15, 3, tz="Asia/Shanghai"))
+    assert run.state == "success"
+    check_unit_workbook(settings, world)
 
     # --- a unit's export holds its own mart only
     check_unit_export(settings, world, "digital_park_mc")

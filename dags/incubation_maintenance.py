@@ -1,0 +1,54 @@
+"""
+### incubation_maintenance — housekeeping of the data home
+
+Weekly: archive retention (`INCUBATION_ARCHIVE_RETENTION_DAYS`, default 3650 — the archive is
+what `incubation rebuild` replays), a list of refused files older than
+`INCUBATION_QUARANTINE_DAYS` (default 30) in `outbox/_engineers/quarantine.json`, and a DuckDB
+CHECKPOINT of the build database. Runs alone (`max_active_runs=1`) and never while
+`incubation_nightly` writes, by its schedule (Sunday 05:00, after the nightly).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pendulum
+from airflow.sdk import dag, task
+
+
+@dag(
+    schedule="0 5 * * 0",
+    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai"),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["incubation"],
+)
+def incubation_maintenance():
+    @task
+    def archive_retention() -> list[str]:
+        from incubation.maintenance import apply_archive_retention
+        from incubation.settings import Settings
+
+        days = float(os.environ.get("INCUBATION_ARCHIVE_RETENTION_DAYS", "3650"))
+        return apply_archive_retention(Settings.from_env(), days)
+
+    @task
+    def old_quarantine() -> str:
+        from incubation.maintenance import list_old_quarantine
+        from incubation.settings import Settings
+
+        days = float(os.environ.get("INCUBATION_QUARANTINE_DAYS", "30"))
+        return str(list_old_quarantine(Settings.from_env(), days))
+
+    @task
+    def checkpoint() -> None:
+        from incubation.maintenance import checkpoint as run_checkpoint
+        from incubation.settings import Settings
+
+        run_checkpoint(Settings.from_env())
+
+    archive_retention() >> old_quarantine() >> checkpoint()
+
+
+incubation_maintenance()

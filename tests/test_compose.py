@@ -1,0 +1,64 @@
+"""docker-compose.yml checked statically (no Docker engine here): services, profiles,
+secrets from an env file that is not in the repository, the data home as a volume."""
+
+import subprocess
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))
+
+
+def test_services_and_profiles():
+    services = compose()["services"]
+    assert {
+        "postgres",
+        "airflow-init",
+        "airflow-apiserver",
+        "airflow-scheduler",
+        "airflow-dag-processor",
+        "airflow-triggerer",
+        "redis",
+        "airflow-worker",
+    } == set(services)
+    assert services["redis"]["profiles"] == ["celery"]
+    assert services["airflow-worker"]["profiles"] == ["celery"]
+    commands = {name: s.get("command") for name, s in services.items()}
+    assert commands["airflow-apiserver"] == "api-server"
+    assert commands["airflow-dag-processor"] == "dag-processor"
+    assert commands["airflow-worker"] == "celery worker"
+    for name, service in services.items():
+        if name.startswith("airflow-"):
+            env = service["environment"]
+            assert env["AIRFLOW__CORE__EXECUTOR"] == "${AIRFLOW_EXECUTOR:-LocalExecutor}"
+            assert env["INCUBATION_HOME"] == "/data"
+            assert "incubation-data:/data" in service["volumes"]
+            assert service["env_file"] == ".env"
+            if name != "airflow-init":
+                assert (
+                    service["depends_on"]["airflow-init"]["condition"]
+                    == "service_completed_successfully"
+                )
+    assert set(compose()["volumes"]) == {"incubation-data", "postgres-data", "airflow-logs"}
+
+
+def test_secrets_stay_out_of_the_repository():
+    text = (ROOT / "docker-compose.yml").read_text("utf-8")
+    assert "change-me" not in text and "${POSTGRES_PASSWORD}" in text
+    example = (ROOT / ".env.example").read_text("utf-8")
+    assert "AIRFLOW_FERNET_KEY=" in example and "AIRFLOW_JWT_SECRET=" in example
+    ignored = subprocess.run(["git", "check-ignore", ".env"], cwd=ROOT, capture_output=True)
+    assert ignored.returncode == 0, ".env must be git-ignored"
+
+
+def test_image_is_built_from_the_lock_on_airflow_3_3():
+    dockerfile = (ROOT / "Dockerfile").read_text("utf-8")
+    assert dockerfile.startswith("# ") and "FROM apache/airflow:3.3." in dockerfile
+    assert "requirements.lock" in dockerfile
+    lock = (ROOT / "requirements.lock").read_text("utf-8")
+    airflow = dockerfile.split("FROM apache/airflow:")[1].split("-")[0]
+    assert f"apache-airflow=={airflow}\n" in lock
