@@ -57,36 +57,31 @@ def discover(settings: Settings, run_id: str, now: float | None = None) -> list[
                     # a run stopped between deciding the file and filing it: finish the job
                     _file_decided(settings, con, seen[0])
                     continue
-                dup_id = ledger.register(
-                    con,
-                    sha256=item.sha256,
-                    unit_code=item.unit_code,
-                    path=path,
-                    size=item.size,
-                    mtime=item.mtime,
-                    run_id=run_id,
-                    status=ledger.STATUS_DUPLICATE,
-                    duplicate_of=seen[0],
-                )
+                dup_id = _register(con, item, run_id, ledger.STATUS_DUPLICATE, seen[0])
                 _file_duplicate(settings, con, dup_id, previous)
                 continue
             if seen:  # received by a run that did not finish: take it up again
                 submission_id = seen[0]
                 ledger.update(con, submission_id, run_id=run_id, inbox_path=str(path))
             else:
-                submission_id = ledger.register(
-                    con,
-                    sha256=item.sha256,
-                    unit_code=item.unit_code,
-                    path=path,
-                    size=item.size,
-                    mtime=item.mtime,
-                    run_id=run_id,
-                    status=ledger.STATUS_RECEIVED,
-                )
+                submission_id = _register(con, item, run_id, ledger.STATUS_RECEIVED)
             to_check.append({"submission_id": submission_id, **item.to_dict()})
     log.info("discovered %d new file(s), %d misplaced", len(to_check), len(misplaced))
     return to_check
+
+
+def _register(con, item, run_id: str, status: str, duplicate_of: int | None = None) -> int:
+    return ledger.register(
+        con,
+        sha256=item.sha256,
+        unit_code=item.unit_code,
+        path=Path(item.path),
+        size=item.size,
+        mtime=item.mtime,
+        run_id=run_id,
+        status=status,
+        duplicate_of=duplicate_of,
+    )
 
 
 def _refuse_misplaced(settings: Settings, path: Path, reason: str) -> None:

@@ -137,6 +137,32 @@ def uscc_check_character(column: str) -> Check:
     return check
 
 
+def roster_disagrees(count: str, column: str) -> Check:
+    """The period report's figure differs from the count of the same carrier-quarter roster."""
+
+    def check(frame, ctx):
+        def bad(row):
+            counts = ctx.roster_counts.get((row["carrier_id"], row["period"]))
+            return counts is not None and _present(row[column]) and counts[count] != row[column]
+
+        return _row_map(frame, bad).astype(bool)
+
+    return check
+
+
+def decreased_since_previous_quarter(column: str) -> Check:
+    """A cumulative figure below the carrier's previous accepted quarter."""
+
+    def check(frame, ctx):
+        def bad(row):
+            previous = _prev(ctx, row)
+            return previous is not None and _gt(previous.get(column), row[column])
+
+        return _row_map(frame, bad).astype(bool)
+
+    return check
+
+
 def period_out_of_range(frame, ctx):
     current = period_of(ctx.today)
     period = frame["period"]
@@ -471,12 +497,7 @@ RULES: list[Rule] = [
         ("graduates_cum",),
         "累计毕业企业数小于上一季度",
         "累计数不能减少，请核对",
-        lambda f, c: _row_map(
-            f,
-            lambda r: (
-                (p := _prev(c, r)) is not None and _gt(p.get("graduates_cum"), r["graduates_cum"])
-            ),
-        ).astype(bool),
+        decreased_since_previous_quarter("graduates_cum"),
         needs_context=True,
     ),
     Rule(
@@ -503,13 +524,7 @@ RULES: list[Rule] = [
         ("tech_ent_cultivated_cum",),
         "累计孵化培育科技型企业数小于上一季度",
         "累计数不能减少，请核对",
-        lambda f, c: _row_map(
-            f,
-            lambda r: (
-                (p := _prev(c, r)) is not None
-                and _gt(p.get("tech_ent_cultivated_cum"), r["tech_ent_cultivated_cum"])
-            ),
-        ).astype(bool),
+        decreased_since_previous_quarter("tech_ent_cultivated_cum"),
         needs_context=True,
     ),
     Rule(
@@ -573,14 +588,7 @@ RULES: list[Rule] = [
         ("incubatees_eop",),
         "期末在孵企业数与同期在孵企业名单中“在孵”企业的行数不一致",
         "请核对季报与名单",
-        lambda f, c: _row_map(
-            f,
-            lambda r: (
-                (n := c.roster_counts.get((r["carrier_id"], r["period"]))) is not None
-                and _present(r["incubatees_eop"])
-                and n["enterprises"] != r["incubatees_eop"]
-            ),
-        ).astype(bool),
+        roster_disagrees("enterprises", "incubatees_eop"),
         needs_context=True,
     ),
     Rule(
@@ -590,14 +598,7 @@ RULES: list[Rule] = [
         ("teams_eop",),
         "期末在孵创业团队数与同期名单中“在孵”团队的行数不一致",
         "请核对季报与名单",
-        lambda f, c: _row_map(
-            f,
-            lambda r: (
-                (n := c.roster_counts.get((r["carrier_id"], r["period"]))) is not None
-                and _present(r["teams_eop"])
-                and n["teams"] != r["teams_eop"]
-            ),
-        ).astype(bool),
+        roster_disagrees("teams", "teams_eop"),
         needs_context=True,
     ),
     Rule(
@@ -607,14 +608,7 @@ RULES: list[Rule] = [
         ("cq_tech_ent_eop",),
         "重庆市科技型企业数与同期名单中标为“是”的在孵企业数不一致",
         "请核对季报与名单",
-        lambda f, c: _row_map(
-            f,
-            lambda r: (
-                (n := c.roster_counts.get((r["carrier_id"], r["period"]))) is not None
-                and _present(r["cq_tech_ent_eop"])
-                and n["cq_tech"] != r["cq_tech_ent_eop"]
-            ),
-        ).astype(bool),
+        roster_disagrees("cq_tech", "cq_tech_ent_eop"),
         needs_context=True,
     ),
     Rule(
@@ -624,14 +618,7 @@ RULES: list[Rule] = [
         ("graduates_period",),
         "本期毕业企业数与同期名单中本期毕业的企业数不一致",
         "请核对季报与名单",
-        lambda f, c: _row_map(
-            f,
-            lambda r: (
-                (n := c.roster_counts.get((r["carrier_id"], r["period"]))) is not None
-                and _present(r["graduates_period"])
-                and n["graduated"] != r["graduates_period"]
-            ),
-        ).astype(bool),
+        roster_disagrees("graduated", "graduates_period"),
         needs_context=True,
     ),
     # --- T3 在孵企业（团队）名单

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -21,7 +18,6 @@ from incubation.reference import read_seed
 from tests.helpers import write_xlsx
 
 pytestmark = pytest.mark.integration
-DAGS = Path(__file__).resolve().parents[2] / "dags"
 QUARTERS = ("2025Q2", "2025Q3", "2025Q4")
 INCUBATOR_TYPES = {
     "国家级科技企业孵化器",
@@ -37,25 +33,6 @@ ZONES = {
     "解放碑-朝天门片区": "jiefangbei_chaotianmen",
     "历史文化街区": "historic_district",
 }
-
-
-@pytest.fixture(scope="module")
-def airflow_db():
-    airflow = str(Path(sys.executable).parent / "airflow")
-    subprocess.run(
-        [airflow, "db", "migrate"],
-        check=True,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-@pytest.fixture(scope="module")
-def nightly_dag(airflow_db):
-    from airflow.dag_processing.dagbag import DagBag
-
-    return DagBag(dag_folder=str(DAGS)).dags["incubation_nightly"]
 
 
 def expected_progress(
@@ -232,13 +209,6 @@ def warehouse_state(path: Path) -> dict:
     finally:
         con.close()
     return {"progress": progress, "raw": counts, "staged_roster": staged}
-
-
-@pytest.fixture(scope="module")
-def reports_dag(airflow_db):
-    from airflow.dag_processing.dagbag import DagBag
-
-    return DagBag(dag_folder=str(DAGS)).dags["incubation_reports"]
 
 
 def check_unit_workbook(settings, world) -> None:

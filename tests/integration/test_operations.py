@@ -4,7 +4,6 @@ that changes nothing, and a rebuild from the archive that equals what the nights
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -17,24 +16,8 @@ from incubation.demo import build_world, write_inbox
 from incubation.rebuild import rebuild
 
 pytestmark = pytest.mark.integration
-DAGS = Path(__file__).resolve().parents[2] / "dags"
 READER = Path(__file__).with_name("reader.py")
 SCHEMAS = ("raw", "audit", "reference", "staging", "snapshots", "core", "marts")
-
-
-@pytest.fixture(scope="module")
-def nightly_dag():
-    airflow = str(Path(sys.executable).parent / "airflow")
-    subprocess.run(
-        [airflow, "db", "migrate"],
-        check=True,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    from airflow.dag_processing.dagbag import DagBag
-
-    return DagBag(dag_folder=str(DAGS)).dags["incubation_nightly"]
 
 
 def checksums(path: Path) -> dict[str, tuple]:
