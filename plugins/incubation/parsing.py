@@ -58,12 +58,6 @@ class ParseResult:
             for name, frames in grouped.items()
         }
 
-    def header_of(self, sheet: str, column: str) -> str:
-        for parsed in self.sheets:
-            if parsed.sheet == sheet:
-                return parsed.headers.get(column, column)
-        return column
-
 
 def _cell_str(value: object) -> str:
     return "" if value is None else clean_text(value)

@@ -163,7 +163,3 @@ def export_unit_marts(settings: Settings) -> dict[str, str]:
         os.replace(tmp, target)
         written[unit] = str(target)
     return written
-
-
-def open_published(path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=True)
