@@ -56,6 +56,7 @@ test-fast: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	mkdir -p $(INCUBATION_HOME)/build
 	INCUBATION_BUILD_DB=$(INCUBATION_HOME)/build/sqlfluff.duckdb $(BIN)/sqlfluff lint dbt_project/models dbt_project/tests
 
 format: venv
