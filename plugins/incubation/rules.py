@@ -163,6 +163,13 @@ def decreased_since_previous_quarter(column: str) -> Check:
     return check
 
 
+def not_from_coordinator(frame, ctx):
+    """Recognitions from any unit but the coordinator: one problem per sheet (its first row),
+    since the whole sheet is refused for the same reason."""
+    first = frame["source_row"] == frame.groupby("source_sheet")["source_row"].transform("min")
+    return _mask(first & (ctx.unit_code != ctx.coordinator))
+
+
 def period_out_of_range(frame, ctx):
     current = period_of(ctx.today)
     period = frame["period"]
@@ -890,7 +897,7 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "认定与荣誉名单只能由区科技局报送",
         "请将认定信息报区科技局统一报送",
-        lambda f, c: _mask(pd.Series(c.unit_code != c.coordinator, index=f.index)),
+        not_from_coordinator,
         needs_context=True,
     ),
     Rule(
@@ -1020,10 +1027,6 @@ def run_rules(
     problems = []
     for rule in rules_for(template, with_context):
         failing = rule.failing(frame, ctx).reindex(frame.index, fill_value=False)
-        if rule.id == "rec_coordinator_only":
-            failing = failing & (
-                frame["source_row"] == frame.groupby("source_sheet")["source_row"].transform("min")
-            )
         for _, row in frame[failing.to_numpy(dtype=bool)].iterrows():
             sheet = row["source_sheet"]
             values = [row[c] for c in rule.columns if c in row and _present(row[c])]

@@ -130,9 +130,6 @@ def publish(settings: Settings) -> dict:
     }
 
 
-UNIT_MARTS = ("progress", "carriers_latest", "submissions", "missing_reports", "tasks")
-
-
 def export_unit_marts(settings: Settings) -> dict[str, str]:
     """``exports/<unit>/<unit>.duckdb``: that unit's mart as plain tables, nothing else.
 
@@ -154,7 +151,13 @@ def export_unit_marts(settings: Settings) -> dict[str, str]:
         out = duckdb.connect(str(tmp))
         try:
             out.execute(f"attach '{source}' as src (read_only)")
-            for mart in UNIT_MARTS:
+            # every view dbt's create_unit_marts macro made for the unit (one list, in dbt)
+            marts = out.execute(
+                "select table_name from information_schema.tables"
+                " where table_catalog = 'src' and table_schema = ?",
+                [f"mart_{unit}"],
+            ).fetchall()
+            for (mart,) in marts:
                 out.execute(f"create table {mart} as select * from src.mart_{unit}.{mart}")
             out.execute("detach src")
             out.execute("checkpoint")
