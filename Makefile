@@ -10,7 +10,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help venv demo test test-fast lint format demo-inbox airflow progress lock clean
+.PHONY: help venv demo test test-fast lint format demo-inbox airflow progress lock clean bench
 
 help:
 	@echo "make demo   - set everything up, run the nightly DAG once through Airflow on the demo inbox, print progress"
@@ -65,6 +65,12 @@ format: venv
 
 airflow: venv
 	$(BIN)/incubation airflow standalone
+
+# Benchmarks (never part of make test): results appended to bench/RESULTS.md.
+BENCH_SCALES ?= 1 10
+bench: venv
+	$(BIN)/python -m bench.readers
+	$(BIN)/python -m bench.night --scale $(BENCH_SCALES)
 
 clean:
 	rm -rf data airflow_home dbt_project/target dbt_project/logs

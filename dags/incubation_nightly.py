@@ -5,6 +5,9 @@ Every night at 02:00 (Asia/Shanghai) this DAG takes the files the responsible un
 `inbox/<unit>/` under the data home (`INCUBATION_HOME`) and:
 
 1. **discover** — registers every settled, not-yet-seen file in the ledger (`audit.file_ledger`);
+   when nothing is new and the published warehouse is current (same ledger, same dbt project
+   and contracts, no recognition starting or lapsing since), it writes the run summary and
+   skips the rest of the night;
 2. **check** — parses each sheet against its template contract and runs the template's Great
    Expectations suite and the domain checks;
 3. **load** — loads each accepted file into `raw.<template>` in one transaction with its ledger
@@ -70,13 +73,18 @@ def _alert(context) -> None:
     default_args={"on_failure_callback": _alert},
 )
 def incubation_nightly():
-    @task(**IO_RETRIES)
+    @task.short_circuit(**IO_RETRIES)
     def discover(run_id=None) -> dict:
+        """Falsy (the rest of the night skipped) when nothing is new and the warehouse current."""
         from incubation import pipeline
         from incubation.settings import Settings
 
+        settings = Settings.from_env()
         started_at = pendulum.now("UTC").isoformat()
-        return {"started_at": started_at, "files": pipeline.discover(Settings.from_env(), run_id)}
+        files = pipeline.discover(settings, run_id)
+        if pipeline.quiet_night(settings, run_id, started_at, files):
+            return {}
+        return {"started_at": started_at, "files": files}
 
     @task
     def check(discovered: dict, logical_date=None, run_id=None) -> list[dict]:

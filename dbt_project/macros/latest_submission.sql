@@ -16,6 +16,7 @@ ledger as (
         submission_id,
         unit_code,
         file_name,
+        sha256,
         decided_at
     from {{ source('audit', 'file_ledger') }}
     where status = 'loaded'
@@ -25,6 +26,7 @@ joined as (
         raw_rows.*,
         ledger.unit_code as submitted_by_unit,
         ledger.file_name as source_file,
+        ledger.sha256 as source_sha256,
         ledger.decided_at as accepted_at
     from raw_rows
     inner join ledger using (submission_id)

@@ -43,6 +43,7 @@ class Verdict:
     problems: list[Problem]
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     sheets: dict[str, str] = field(default_factory=dict)  # sheet -> template
+    columns: list[dict] = field(default_factory=list)  # column lineage, see ParseResult
     parse_seconds: float = 0.0
     validate_seconds: float = 0.0
 
@@ -180,6 +181,7 @@ def _verdict(p: _Parsed) -> Verdict:
         problems=sorted(p.problems, key=_problem_order),
         frames=p.frames,
         sheets={s.sheet: s.template for s in p.result.sheets} if p.result else {},
+        columns=p.result.column_lineage() if p.result else [],
         parse_seconds=p.seconds,
         validate_seconds=p.validate_seconds,
     )

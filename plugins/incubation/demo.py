@@ -297,12 +297,23 @@ def _quarter_start(period: str) -> dt.date:
     return dt.date(end.year, end.month - 2, 1)
 
 
+def carrier_specs(copies: int = 1) -> list[tuple]:
+    """The demo carriers, and for benchmarks ``copies - 1`` more of each (YZ-FH-0101 is the
+    second 0001: same zone and reporting unit, its own code and name)."""
+    specs = list(CARRIERS)
+    for k in range(1, copies):
+        for cid, name, *rest in CARRIERS:
+            prefix, number = cid.rsplit("-", 1)
+            specs.append((f"{prefix}-{k:02d}{number[-2:]}", f"{name}{k + 1}号", *rest))
+    return specs
+
+
 def build_world(
-    seed: int = 2025, quarters: tuple[str, ...] = QUARTERS, scale: float = 1.0
+    seed: int = 2025, quarters: tuple[str, ...] = QUARTERS, scale: float = 1.0, copies: int = 1
 ) -> World:
     rng = random.Random(seed)
     carriers = []
-    for cid, name, ctype, zone, unit, area, start in CARRIERS:
+    for cid, name, ctype, zone, unit, area, start in carrier_specs(copies):
         carriers.append(
             {
                 "carrier_id": cid,
@@ -552,8 +563,11 @@ def write_csv(path: Path, contract: Contract, rows: list[dict], encoding: str) -
     return path
 
 
-def write_inbox(world: World, inbox: Path, contracts: dict[str, Contract]) -> list[Path]:
-    """The department files for a world; returns the paths written."""
+def write_inbox(
+    world: World, inbox: Path, contracts: dict[str, Contract], faults: bool = True
+) -> list[Path]:
+    """The department files for a world; returns the paths written. With ``faults`` (the
+    demo) one file is spoiled and one report is left out; without, every file is valid."""
     reg, rep = contracts["carrier_registry"], contracts["carrier_period_report"]
     ros, rec = contracts["incubatee_roster"], contracts["carrier_recognition"]
     by_unit: dict[str, list[dict]] = {}
@@ -574,7 +588,7 @@ def write_inbox(world: World, inbox: Path, contracts: dict[str, Contract]) -> li
             roster = [r for cid in ids for r in world.rosters[(cid, period)]]
             title = f"{period[:4]}年第{period[-1]}季度孵化载体运营情况统计表"
             if unit == "health_industry_co":
-                late = set(unreported(world))
+                late = set(unreported(world)) if faults else set()
                 sent = [r for r in reports if (r["carrier_id"], period) not in late]
                 written.append(write_csv(folder / f"{period}_运营季报.csv", rep, sent, "utf-8-sig"))
                 written.append(
@@ -582,7 +596,7 @@ def write_inbox(world: World, inbox: Path, contracts: dict[str, Contract]) -> li
                         folder / f"{period}_在孵企业名单.xlsx", [("名单", ros, roster, None)]
                     )
                 )
-            elif unit == "historic_district_mc" and period == world.quarters[-1]:
+            elif faults and unit == "historic_district_mc" and period == world.quarters[-1]:
                 written.append(
                     write_xlsx(
                         folder / f"{period}_季报及名单.xlsx",

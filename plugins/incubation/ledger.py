@@ -62,6 +62,16 @@ create table if not exists audit.validation_results (
     message_zh      varchar,
     fix_zh          varchar
 );
+create table if not exists audit.source_columns (
+    submission_id   bigint not null,
+    sheet           varchar not null,
+    template        varchar not null,
+    header_row      integer,
+    column_name     varchar not null,
+    header          varchar not null,
+    unit            varchar,
+    factor          double
+);
 create table if not exists audit.runs (
     run_id          varchar primary key,
     started_at      timestamp,
@@ -207,6 +217,30 @@ def replace_problems(con, submission_id: int, problems: list[dict]) -> None:
             for p in problems
         ],
     )
+
+
+def replace_columns(con, submission_id: int, lineage: list[dict]) -> None:
+    """Column lineage of a submission: for each sheet and canonical column, the header as the
+    contact wrote it, the unit written and the factor applied (joins raw.* on submission_id
+    and source_sheet)."""
+    con.execute("delete from audit.source_columns where submission_id = ?", [submission_id])
+    if lineage:
+        con.executemany(
+            "insert into audit.source_columns values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    submission_id,
+                    c["sheet"],
+                    c["template"],
+                    c["header_row"],
+                    c["column_name"],
+                    c["header"],
+                    c["unit"],
+                    c["factor"],
+                ]
+                for c in lineage
+            ],
+        )
 
 
 def replaced_submissions(con, submission_id: int, contracts: dict[str, Contract]) -> list[dict]:

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 
 NULL_MARKERS = frozenset(
     {"", "-", "--", "—", "——", "－", "/", "\\", "无", "暂无", "空", "n/a", "na", "null", "none"}
@@ -21,12 +22,20 @@ EXCEL_ERRORS = frozenset(
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MIN_SERIAL, MAX_SERIAL = 1, 2958465  # 1900-01-01 .. 9999-12-31
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_QUARTER_PATTERNS = [
-    re.compile(r"^(?P<y>\d{4})\s*[-_ ]?\s*Q(?P<q>[1-4])$", re.I),
-    re.compile(r"^(?P<y>\d{4})年?\s*第?(?P<q>[1-4一二三四])季度?$"),
-    re.compile(r"^(?P<y>\d{4})年\s*Q(?P<q>[1-4])$", re.I),
-]
+_CN_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "上": 1, "下": 2}
+_Y = r"(?P<y>\d{4}|\d{2}(?=年))"  # 2023, or 23 when followed by 年
+# Quarters: 2025Q3, 2025-Q3, 2025年Q3, 2025年第三季度, 2025年三季度, 2025年第3季度, 2025三季度
+_QUARTER = re.compile(rf"^{_Y}年?[-_]?(?:Q(?P<q>[1-4])|第?(?P<qz>[1-4一二三四])季度?)$", re.I)
+# Months: 2023年7月(份), 2023.07, 2023.7, 2023-7, 2023/07, 23年7月, 202307
+_MONTH = re.compile(rf"^{_Y}(?:年|[-/.])(?P<m>\d{{1,2}})(?:月份?)?$")
+_MONTH_COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})$")
+# Spans within a year: 2023年1-9月, 2023年1至9月, 2023年上半年, 2023年前三季度, 2023年全年/年度
+_SPAN_MONTHS = re.compile(rf"^{_Y}年?(?P<m1>\d{{1,2}})月?[-~至到](?P<m2>\d{{1,2}})月份?$")
+_SPAN_HALF = re.compile(rf"^{_Y}年?(?P<h>上|下)半年度?$")
+_SPAN_FIRST_QUARTERS = re.compile(rf"^{_Y}年?前(?P<n>[1-3一二三])(?:个)?季度$")
+_SPAN_YEAR = re.compile(rf"^{_Y}年?(?:全年|年度|年)$")
+# As of a day: 截至2023年9月30日, 截止2023-09-30, 2023年9月30日
+_AS_OF = re.compile(r"^(?:截至|截止|至)?(?P<day>.+?)(?:止)?$")
 _DATE_PATTERNS = [
     re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T].*)?$"),
     re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?$"),
@@ -44,20 +53,30 @@ def clean_text(raw: object) -> str:
         return ""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    text = unicodedata.normalize("NFKC", str(raw))
-    return re.sub(r"\s+", " ", text).strip()
+    text = raw if isinstance(raw, str) else str(raw)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
+
+
+_LONGEST_NULL = max(len(m) for m in NULL_MARKERS)
 
 
 def is_null(raw: object) -> bool:
     if raw is None:
         return True
-    if isinstance(raw, float) and math.isnan(raw):
-        return True
-    return isinstance(raw, str) and clean_text(raw).lower() in NULL_MARKERS
+    if isinstance(raw, float):
+        return math.isnan(raw)
+    if not isinstance(raw, str):
+        return False
+    text = raw.strip()
+    return not text or (len(text) <= _LONGEST_NULL and clean_text(text).lower() in NULL_MARKERS)
 
 
 def excel_error(raw: object) -> str | None:
-    text = clean_text(raw) if isinstance(raw, str) else ""
+    if not isinstance(raw, str) or raw.lstrip()[:1] not in ("#", "＃"):
+        return None
+    text = clean_text(raw)
     return text if text.upper() in EXCEL_ERRORS else None
 
 
@@ -76,24 +95,73 @@ def parse_code(raw: object) -> Result:
             None,
             "该单元格以数字形式存储，长代码的末几位可能已被 Excel 截断；请将该列设为“文本”格式后重新录入",
         )
-    return re.sub(r"\s+", "", clean_text(raw)).upper(), None
+    return re.sub(r"\s+", "", clean_text(raw)).lstrip("'").upper(), None
 
 
-def parse_decimal(raw: object) -> Result:
+_APPROX_PREFIX = re.compile(r"^(约|大约|近|逾|超过|多于|不少于|>=|<=|>|<|≥|≤)")
+_APPROX_SUFFIX = re.compile(r"(余|多|左右|以上|以下|\+)$")
+_MAGNITUDES = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+_NUMBER = re.compile(r"^(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)(?P<rest>.*)$", re.I)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number read from a cell, with what was written around it: '约1.2万元' is
+    Quantity(1.2, magnitude=10000, unit='元', approx='约')."""
+
+    number: float
+    magnitude: float = 1.0
+    unit: str | None = None
+    approx: str | None = None
+    percent: bool = False
+
+
+def read_quantity(raw: object) -> tuple[Quantity | None, str | None]:
+    """The number in a cell and the markers around it; None when not reported."""
     if is_null(raw):
         return None, None
     if isinstance(raw, bool):
         return None, "应为数字"
     if isinstance(raw, (int, float)):
-        return float(raw), None
-    text = clean_text(raw).replace(",", "").replace(" ", "")
-    try:
-        value = float(text)
-    except ValueError:
+        if isinstance(raw, float) and (math.isnan(raw) or math.isinf(raw)):
+            return None, "应为数字"
+        return Quantity(float(raw)), None
+    text = clean_text(raw).replace(",", "").replace(" ", "").lstrip("'")
+    approx = None
+    prefix = _APPROX_PREFIX.match(text)
+    if prefix:
+        approx, text = prefix.group(1), text[prefix.end() :]
+    match = _NUMBER.match(text)
+    if not match:
         return None, "应为数字"
-    if math.isnan(value) or math.isinf(value):
+    number, rest = float(match["num"]), match["rest"]
+    suffix = _APPROX_SUFFIX.search(rest)
+    if suffix:
+        approx, rest = approx or suffix.group(1), rest[: suffix.start()]
+    percent = rest.endswith("%")
+    if percent:
+        rest = rest[:-1]
+    magnitude = 1.0
+    if rest[:1] in _MAGNITUDES and not percent:
+        magnitude, rest = _MAGNITUDES[rest[0]], rest[1:]
+    suffix = _APPROX_SUFFIX.search(rest)  # 1.2万余
+    if suffix:
+        approx, rest = approx or suffix.group(1), rest[: suffix.start()]
+    if rest and not re.fullmatch(r"[A-Za-z\u4e00-\u9fff²]{1,4}", rest):
         return None, "应为数字"
-    return value, None
+    if math.isnan(number) or math.isinf(number):
+        return None, "应为数字"
+    return Quantity(number, magnitude, rest or None, approx, percent), None
+
+
+def parse_decimal(raw: object) -> Result:
+    """A plain number (thousands separators and full-width digits allowed, no unit)."""
+    quantity, error = read_quantity(raw)
+    if error or quantity is None:
+        return None, error
+    if quantity.unit or quantity.approx or quantity.percent or quantity.magnitude != 1.0:
+        return None, "应为数字"
+    return quantity.number, None
 
 
 def parse_int(raw: object) -> Result:
@@ -126,9 +194,17 @@ def parse_date(raw: object) -> Result:
     if isinstance(raw, dt.date):
         return raw, None
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        if MIN_SERIAL <= raw <= MAX_SERIAL:
+        if 1900 <= raw < 2100 and not float(raw).is_integer():
+            return (
+                None,
+                f"数字 {raw} 像是“年.月”，无法判断具体日期（2023.1 也可能是 2023.10）；请填写完整日期，如 2023-10-01",
+            )
+        if 19000101 <= raw <= 21001231 and float(raw).is_integer():
+            raw = str(int(raw))  # 20230701 typed as a number
+        elif MIN_SERIAL <= raw <= MAX_SERIAL:
             return EXCEL_EPOCH + dt.timedelta(days=int(raw)), None
-        return None, "不是有效的日期"
+        else:
+            return None, "不是有效的日期"
     text = clean_text(raw)
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
@@ -140,16 +216,68 @@ def parse_date(raw: object) -> Result:
     return None, "不是可识别的日期，请按 2025-03-31 的格式填写"
 
 
+def _year(text: str) -> int:
+    return int(text) + 2000 if len(text) == 2 else int(text)
+
+
+def _span(year: int, first: int, last: int) -> str:
+    return f"{year}-{first:02d}" if first == last else f"{year}-{first:02d}~{year}-{last:02d}"
+
+
 def parse_period(raw: object) -> Result:
-    """A reporting quarter as 'YYYYQn'."""
+    """A reporting period: 'YYYYQn' for a quarter, 'YYYY-MM' for a month, 'YYYY-MM~YYYY-MM'
+    for a span of months within a year (上半年, 1-9月). ``rollup`` turns months and spans
+    into quarters by each measure's kind."""
     if is_null(raw):
         return None, None
-    text = clean_text(raw).replace(" ", "")
-    for pattern in _QUARTER_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            return f"{match['y']}Q{_CN_DIGITS[match['q']]}", None
-    return None, "不是可识别的报告期，请按 2025Q3（或“2025年第三季度”）填写"
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return _period_of_day(raw if isinstance(raw, dt.date) else raw.date())
+    if isinstance(raw, float) and not raw.is_integer():
+        # Excel drops the trailing zero of 2023.10, so a typed 2023.1 may mean October.
+        if f"{raw:.2f}".endswith(".10"):
+            return None, (
+                f"报告期 {raw} 是数字，无法判断是 1 月还是 10 月；"
+                "请将该列设为文本格式，按 2023-10 或 2023Q4 填写"
+            )
+        raw = f"{raw:.2f}".rstrip("0")
+    text = clean_text(raw).replace(" ", "").lstrip("'")
+    match = _QUARTER.match(text)
+    if match:
+        quarter = (
+            int(match["q"]) if match["q"] else _CN_NUMERALS.get(match["qz"]) or int(match["qz"])
+        )
+        return f"{_year(match['y'])}Q{quarter}", None
+    match = _MONTH.match(text) or _MONTH_COMPACT.match(text)
+    if match and 1 <= int(match["m"]) <= 12:
+        return f"{_year(match['y'])}-{int(match['m']):02d}", None
+    match = _SPAN_MONTHS.match(text)
+    if match and 1 <= int(match["m1"]) <= int(match["m2"]) <= 12:
+        return _span(_year(match["y"]), int(match["m1"]), int(match["m2"])), None
+    match = _SPAN_HALF.match(text)
+    if match:
+        first = 1 if match["h"] == "上" else 7
+        return _span(_year(match["y"]), first, first + 5), None
+    match = _SPAN_FIRST_QUARTERS.match(text)
+    if match:
+        n = _CN_NUMERALS.get(match["n"]) or int(match["n"])
+        return _span(_year(match["y"]), 1, 3 * n), None
+    match = _SPAN_YEAR.match(text)
+    if match:
+        return _span(_year(match["y"]), 1, 12), None
+    day, _error = parse_date(_AS_OF.match(text)["day"])
+    if day is not None:
+        return _period_of_day(day)
+    return None, "不是可识别的报告期，请按 2025Q3（或“2025年第三季度”“2025年9月”）填写"
+
+
+def _period_of_day(day: dt.date) -> Result:
+    """'截至2023年9月30日': the quarter or month that ends on that day."""
+    month_end = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1) - dt.timedelta(days=1)
+    if day != month_end:
+        return None, f"截止日期 {day.isoformat()} 不是月末，无法对应到报告期"
+    if day.month % 3 == 0:
+        return f"{day.year}Q{day.month // 3}", None
+    return f"{day.year}-{day.month:02d}", None
 
 
 PARSERS = {

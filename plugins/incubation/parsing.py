@@ -8,20 +8,39 @@ unit. Every row keeps its lineage: sheet name and the row number the contact see
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .contracts import Contract, UnitTable, normalise_text, split_header_unit
-from .normalise import PARSERS, clean_text, excel_error, is_null
+from .contracts import Column, Contract, UnitTable, normalise_text, split_header_unit
+from .layout import HeaderBlock, fill_merged, find_header, is_code_row, looks_transposed
+from .normalise import PARSERS, clean_text, excel_error, is_null, read_quantity
 from .problems import SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_WARNING, Problem
 from .readers import Sheet
+from .rollup import roll_up
+from .totals import Totals
 
-HEADER_SCAN_ROWS = 20
 TOTAL_MARKERS = ("合计", "总计", "小计")
-FOOTER_MARKERS = ("填表人", "单位负责人", "统计负责人", "报出日期", "注:", "注：", "说明:")
+FOOTER_MARKERS = (
+    "填表人",
+    "单位负责人",
+    "统计负责人",
+    "报出日期",
+    "注:",
+    "注：",
+    "说明:",
+    "填表说明",
+)
 INSTRUCTION_SHEETS = ("填报说明", "说明", "填表说明", "instructions")
+# Columns a form carries that are not data: 序号 in any style, row codes.
+IGNORED_HEADERS = ("序号", "行号", "行次", "栏次", "列号", "代码")
 LINEAGE_COLUMNS = ("source_sheet", "source_row")
+MEMO_CELLS = 200_000  # distinct cell values remembered per sheet
+# A group heading row: 一、解放碑片区 / （二）化龙桥片区 / 第三部分
+_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部分类])"
+)
 
 PANDAS_DTYPES = {
     "text": "object",
@@ -42,62 +61,165 @@ class ParsedSheet:
     header_row: int  # 1-based, as in Excel
     headers: dict[str, str]  # canonical column -> header as written
     frame: pd.DataFrame
+    units: dict[str, str | None] = field(default_factory=dict)  # column -> unit as written
+    factors: dict[str, float] = field(default_factory=dict)  # column -> factor to canonical
 
 
 @dataclass
 class ParseResult:
     sheets: list[ParsedSheet] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # by template, rolled up
 
     def frames_by_template(self) -> dict[str, pd.DataFrame]:
-        grouped: dict[str, list[pd.DataFrame]] = {}
-        for parsed in self.sheets:
-            grouped.setdefault(parsed.template, []).append(parsed.frame)
-        return {
-            name: pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-            for name, frames in grouped.items()
-        }
+        return self.frames
+
+    def column_lineage(self) -> list[dict]:
+        """Per sheet and canonical column: the header as the contact wrote it, its unit and
+        the factor applied to reach the contract's unit."""
+        return [
+            {
+                "sheet": s.sheet,
+                "template": s.template,
+                "header_row": s.header_row,
+                "column_name": name,
+                "header": header,
+                "unit": s.units.get(name),
+                "factor": s.factors.get(name, 1.0),
+            }
+            for s in self.sheets
+            for name, header in s.headers.items()
+        ]
 
 
 def _cell_str(value: object) -> str:
     return "" if value is None else clean_text(value)
 
 
-def _match_row(row: list[object], contract: Contract) -> dict[int, str]:
-    """Column index -> canonical column for the cells of ``row`` that name a column."""
-    matched = {}
-    for idx, cell in enumerate(row):
-        if not isinstance(cell, str) or not cell.strip():
-            continue
-        name = contract.match_header(cell)
-        if name:
-            matched[idx] = name
-    return matched
-
-
 def detect_template(
     sheet: Sheet, contracts: dict[str, Contract]
 ) -> tuple[Contract | None, int | None, dict[int, str], list[str]]:
-    """The contract and header row (0-based) of a sheet, or the names of contracts that fit."""
-    best: list[tuple[int, int, Contract, dict[int, str]]] = []
-    for row_idx, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        for contract in contracts.values():
-            matched = _match_row(row, contract)
-            required = {c.name for c in contract.required_columns}
-            if required and required <= set(matched.values()):
-                best.append((len(matched), row_idx, contract, matched))
-    if not best:
-        return None, None, {}, []
-    top = max(b[0] for b in best)
-    winners = {b[2].name: b for b in best if b[0] == top}
-    if len(winners) > 1:
-        return None, None, {}, sorted(winners)
-    _score, row_idx, contract, matched = next(iter(winners.values()))
-    return contract, row_idx, matched, [contract.name]
+    """The contract and last header row (0-based) of a sheet, or the names of contracts that fit."""
+    block, ties = find_header(fill_merged(sheet.rows, sheet.merged), contracts, bool(sheet.merged))
+    if block is None:
+        return None, None, {}, ties
+    return block.contract, block.last_row, block.columns, [block.contract.name]
 
 
 def _is_blank(row: list[object]) -> bool:
     return all(is_null(c) or _cell_str(c) == "" for c in row)
+
+
+def _column_letter(idx: int) -> str:
+    letters = ""
+    idx += 1
+    while idx:
+        idx, rem = divmod(idx - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass
+class _Columns:
+    """The columns a sheet's header maps: index -> canonical name, header as written, factor."""
+
+    at: dict[int, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str | None] = field(default_factory=dict)
+    factors: dict[str, float] = field(default_factory=dict)
+
+
+def _map_columns(block: HeaderBlock, units: UnitTable, problem) -> _Columns:
+    mapped = _Columns()
+    header_row = block.last_row + 1
+    for idx, written in sorted(block.labels.items()):
+        name = block.columns.get(idx)
+        if name is None:
+            if split_header_unit(written.split("/")[-1])[0] in IGNORED_HEADERS:
+                continue
+            problem(
+                SEVERITY_WARNING,
+                "unknown_column",
+                f"未识别的列“{written}”，其内容未导入",
+                "如该列应导入，请使用模板中的列名",
+                row=header_row,
+                column=written,
+            )
+            continue
+        if name in mapped.headers:
+            problem(
+                SEVERITY_ERROR,
+                "duplicate_column",
+                f"列“{written}”与列“{mapped.headers[name]}”是同一指标，重复出现",
+                "请删除重复的列",
+                row=header_row,
+                column=written,
+            )
+            continue
+        col = block.contract.column(name)
+        unit = block.units.get(idx)
+        factor = 1.0
+        if col.unit and unit and units.dimension_of(unit) is not None:
+            converted = units.factor(unit, col.unit)
+            if converted is None:
+                problem(
+                    SEVERITY_ERROR,
+                    "unit_mismatch",
+                    f"列“{written}”的单位“{unit}”与指标要求的“{col.unit}”不是同一类单位",
+                    f"请按“{col.unit}”填写",
+                    row=header_row,
+                    column=written,
+                )
+                continue
+            factor = converted
+        mapped.headers[name] = written
+        mapped.units[name] = unit or col.unit
+        mapped.factors[name] = factor
+        mapped.at[idx] = name
+    return mapped
+
+
+def _quantity_value(
+    raw: object, col: Column, header_unit: str | None, header_factor: float, units: UnitTable
+) -> tuple[object, str | None, str | None]:
+    """A number cell in the contract's unit: (value, error, warning)."""
+    quantity, error = read_quantity(raw)
+    if error or quantity is None:
+        return None, error and ("应为整数" if col.type == "int" else "应为数字"), None
+    notes = []
+    if quantity.percent:
+        if col.unit != "%":
+            return None, "该列不是百分比，请填写数值本身", None
+        value = quantity.number
+    elif quantity.unit:
+        written = ("万" if quantity.magnitude == 1e4 else "") + quantity.unit
+        known = written if units.dimension_of(written) else quantity.unit
+        factor = units.factor(known, col.unit) if col.unit else None
+        if factor is None:
+            return (
+                None,
+                f"单元格中的单位“{quantity.unit}”与该列的单位“{col.unit or '无'}”不符",
+                None,
+            )
+        magnitude = 1.0 if known == written and written != quantity.unit else quantity.magnitude
+        value = quantity.number * magnitude * factor
+        if header_unit and units.factor(known, header_unit) != 1.0:
+            notes.append(f"单元格中写明单位“{written}”，已按该单位换算为 {_fmt(value)}{col.unit}")
+    else:
+        value = quantity.number * quantity.magnitude * header_factor
+        if quantity.magnitude != 1.0:
+            notes.append(f"已按 {_fmt(quantity.number * quantity.magnitude)} 读取")
+    if quantity.approx:
+        notes.append(f"“{quantity.approx}”表示约数，已按 {_fmt(value)} 读取，请尽量填写准确数值")
+    if col.type == "int":
+        if abs(value - round(value)) > 1e-6:
+            return None, "应为整数", None
+        value = round(value)
+    return value, None, "；".join(notes) or None
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
 def parse_sheet(
@@ -118,136 +240,211 @@ def parse_sheet(
         return None, problems
     if normalise_text(sheet.name).lower() in INSTRUCTION_SHEETS:
         return None, problems
-    contract, header_idx, matched, candidates = detect_template(sheet, contracts)
-    if contract is None:
-        if normalise_text(sheet.name).lower() in INSTRUCTION_SHEETS:
-            return None, problems
-        if candidates:
-            problem(
-                SEVERITY_ERROR,
-                "ambiguous_template",
-                "表头同时符合多个模板：" + "、".join(contracts[c].title_zh for c in candidates),
-                "请每个工作表只填写一种模板",
-            )
-        else:
-            problem(
-                SEVERITY_ERROR,
-                "unknown_template",
-                "无法识别该工作表对应的模板：表头中找不到任何模板的全部必填列",
-                "请使用区科技局下发的模板，保留表头原文",
-            )
+    grid = fill_merged(sheet.rows, sheet.merged)
+    block, candidates = find_header(grid, contracts, bool(sheet.merged))
+    if block is None:
+        _no_template(sheet, grid, contracts, candidates, problem)
         return None, problems
-
-    header_row = sheet.rows[header_idx]
-    headers: dict[str, str] = {}
-    factors: dict[str, float] = {}
-    columns_at: dict[int, str] = {}
-    for idx, cell in enumerate(header_row):
-        if not _cell_str(cell):
-            continue
-        written = " ".join(str(cell).split())  # as the contact wrote it (not normalised)
-        name = matched.get(idx)
-        if name is None:
-            problem(
-                SEVERITY_WARNING,
-                "unknown_column",
-                f"未识别的列“{written}”，其内容未导入",
-                "如该列应导入，请使用模板中的列名",
-                row=header_idx + 1,
-                column=written,
-            )
-            continue
-        if name in headers:
-            problem(
-                SEVERITY_ERROR,
-                "duplicate_column",
-                f"列“{written}”与列“{headers[name]}”是同一指标，重复出现",
-                "请删除重复的列",
-                row=header_idx + 1,
-                column=written,
-            )
-            continue
-        col = contract.column(name)
-        _label, unit = split_header_unit(written)
-        factor = 1.0
-        if col.unit and unit and units.dimension_of(unit) is not None:
-            converted = units.factor(unit, col.unit)
-            if converted is None:
-                problem(
-                    SEVERITY_ERROR,
-                    "unit_mismatch",
-                    f"列“{written}”的单位“{unit}”与指标要求的“{col.unit}”不是同一类单位",
-                    f"请按“{col.unit}”填写",
-                    row=header_idx + 1,
-                    column=written,
-                )
-                continue
-            factor = converted
-        headers[name] = written
-        factors[name] = factor
-        columns_at[idx] = name
-
+    contract = block.contract
+    mapped = _map_columns(block, units, problem)
     for col in contract.required_columns:
-        if col.name not in headers:
+        if col.name not in mapped.headers:
             problem(
                 SEVERITY_ERROR,
                 "missing_column",
                 f"缺少必填列“{col.header_with_unit}”",
                 "请按模板补齐该列",
-                row=header_idx + 1,
+                row=block.last_row + 1,
                 column=col.header,
             )
 
+    issues = sheet.cell_issues
     names = set(contract.column_names)
+    specs = [
+        _Spec(
+            idx,
+            name,
+            contract.column(name),
+            mapped.headers[name],
+            mapped.units[name],
+            mapped.factors[name],
+        )
+        for idx, name in mapped.at.items()
+    ]
     records: list[dict[str, object]] = []
-    for offset, row in enumerate(sheet.rows[header_idx + 1 :]):
-        excel_row = header_idx + 2 + offset
-        if _is_blank(row):
+    memo: dict[tuple, tuple] = {}
+    totals = Totals(contract, mapped.headers)
+    first_data = True
+    for offset, row in enumerate(grid[block.last_row + 1 :]):
+        row_idx = block.last_row + 1 + offset
+        excel_row = row_idx + 1
+        cells = {s.name: row[s.idx] if s.idx < len(row) else None for s in specs}
+        if all(is_null(v) for v in cells.values()) and not any(
+            (row_idx, s.idx) in issues for s in specs
+        ):
+            if any(_label(row).startswith(m) for m in FOOTER_MARKERS):
+                break
             continue
-        if offset == 0 and {_cell_str(c) for c in row if _cell_str(c)} <= names:
-            continue  # the templates' (hidden) row of canonical column names
-        first = next((_cell_str(c) for c in row if _cell_str(c)), "")
-        if any(first.startswith(m) for m in FOOTER_MARKERS):
+        if first_data:
+            first_data = False
+            if is_code_row(row):
+                continue  # 甲 乙 1 2 3 under the header
+            if {_cell_str(c) for c in row if _cell_str(c)} <= names:
+                continue  # the templates' (hidden) row of canonical column names
+        label = _label(row)
+        if any(label.startswith(m) for m in FOOTER_MARKERS):
             break
-        if any(first.replace(" ", "").startswith(m) for m in TOTAL_MARKERS):
+        compact = label.replace(" ", "")
+        if any(compact.startswith(m) for m in TOTAL_MARKERS):
+            totals.total_row(compact, excel_row, _total_values(cells, mapped, contract, units))
+            continue
+        if _SECTION.match(compact) and sum(not is_null(v) for v in cells.values()) <= 1:
+            totals.section()
             continue
         record: dict[str, object] = {"source_sheet": sheet.name, "source_row": excel_row}
-        for idx, name in columns_at.items():
-            raw = row[idx] if idx < len(row) else None
-            col = contract.column(name)
-            err_value = excel_error(raw)
-            if err_value:
+        for spec in specs:
+            raw, issue = cells[spec.name], issues.get((row_idx, spec.idx))
+            key = (spec.idx, type(raw), raw)
+            if issue is None and key in memo:
+                value, found = memo[key]  # enumerations, periods, codes repeat down a column
+            else:
+                value, found = _read_cell(raw, spec, issue, units)
+                if issue is None and len(memo) < MEMO_CELLS:
+                    memo[key] = value, found
+            for severity, rule, message, fix, shown in found:
                 problem(
-                    SEVERITY_ERROR,
-                    "excel_error",
-                    f"单元格是 Excel 错误值 {err_value}",
-                    "请修正公式或直接填写数值",
+                    severity,
+                    rule,
+                    message.replace("{cell}", f"{_column_letter(spec.idx)}{excel_row}"),
+                    fix,
                     excel_row,
-                    headers[name],
-                    err_value,
+                    spec.header,
+                    shown,
                 )
-                record[name] = None
-                continue
-            value, error = PARSERS[col.type](raw)
-            if error:
-                problem(
-                    SEVERITY_ERROR,
-                    f"type_{col.type}",
-                    error,
-                    _fix_for_type(col.type),
-                    excel_row,
-                    headers[name],
+            record[spec.name] = value
+        records.append(record)
+        totals.data_row(record)
+
+    for severity, rule, message, fix, row, column, value in totals.mismatches():
+        problem(severity, rule, message, fix, row, column, value)
+    frame = to_frame(records, contract)
+    parsed = ParsedSheet(
+        sheet.name,
+        contract.name,
+        block.last_row + 1,
+        mapped.headers,
+        frame,
+        mapped.units,
+        mapped.factors,
+    )
+    return parsed, problems
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """A mapped column of a sheet: where it is, what it is, how it was headed."""
+
+    idx: int
+    name: str
+    col: Column
+    header: str
+    unit: str | None
+    factor: float
+
+
+def _label(row: list[object]) -> str:
+    """The first filled cell of a row (where 合计, 注： and 填表人 are written)."""
+    for cell in row:
+        text = _cell_str(cell)
+        if text:
+            return text
+    return ""
+
+
+def _read_cell(raw: object, spec: _Spec, issue: str | None, units: UnitTable):
+    """A cell's value in the contract's type and unit, and its problems as
+    (severity, rule, message, fix, value shown) — ``{cell}`` in a message is its address."""
+    if issue == "formula":
+        return None, [
+            (
+                SEVERITY_ERROR,
+                "formula_without_value",
+                "单元格 {cell} 是公式，但文件中没有保存计算结果",
+                "请在 Excel 中打开该文件、保存后重新提交（或把公式改为数值）",
+                None,
+            )
+        ]
+    err_value = issue or excel_error(raw)
+    if err_value:
+        return None, [
+            (
+                SEVERITY_ERROR,
+                "excel_error",
+                f"单元格是 Excel 错误值 {err_value}",
+                "请修正公式或直接填写数值",
+                err_value,
+            )
+        ]
+    col = spec.col
+    found = []
+    if col.type in ("int", "decimal"):
+        value, error, note = _quantity_value(raw, col, spec.unit, spec.factor, units)
+        if note:
+            found.append(
+                (
+                    SEVERITY_WARNING,
+                    "value_marker",
+                    note,
+                    "请填写不带单位和文字的数值",
                     _cell_str(raw),
                 )
-            elif value is not None and factors[name] != 1.0:
-                value = value * factors[name]
-                if col.type == "int":
-                    value = round(value)
-            record[name] = value
-        records.append(record)
+            )
+    else:
+        value, error = PARSERS[col.type](raw)
+    if error:
+        found.append(
+            (SEVERITY_ERROR, f"type_{col.type}", error, _fix_for_type(col.type), _cell_str(raw))
+        )
+    return value, found
 
-    frame = to_frame(records, contract)
-    return ParsedSheet(sheet.name, contract.name, header_idx + 1, headers, frame), problems
+
+def _total_values(
+    cells, mapped: _Columns, contract: Contract, units: UnitTable
+) -> dict[str, float]:
+    values = {}
+    for name, raw in cells.items():
+        col = contract.column(name)
+        if col.type in ("int", "decimal") and not excel_error(raw):
+            value, error, _note = _quantity_value(
+                raw, col, mapped.units[name], mapped.factors[name], units
+            )
+            if value is not None and not error:
+                values[name] = float(value)
+    return values
+
+
+def _no_template(sheet: Sheet, grid, contracts, candidates: list[str], problem) -> None:
+    if candidates:
+        problem(
+            SEVERITY_ERROR,
+            "ambiguous_template",
+            "表头同时符合多个模板：" + "、".join(contracts[c].title_zh for c in candidates),
+            "请每个工作表只填写一种模板",
+        )
+    elif (transposed := looks_transposed(grid, contracts)) is not None:
+        problem(
+            SEVERITY_ERROR,
+            "transposed_layout",
+            f"该表为纵向排列（指标在行、数值在列），不能按“{contracts[transposed].title_zh}”读取",
+            "请使用模板：每行一个载体（或企业），每列一个指标",
+        )
+    else:
+        problem(
+            SEVERITY_ERROR,
+            "unknown_template",
+            "无法识别该工作表对应的模板：表头中找不到任何模板的全部必填列",
+            "请使用区科技局下发的模板，保留表头原文",
+        )
 
 
 def to_frame(records: list[dict[str, object]], contract: Contract) -> pd.DataFrame:
@@ -279,6 +476,14 @@ def parse_sheets(
         result.problems.extend(problems)
         if parsed is not None:
             result.sheets.append(parsed)
+    grouped: dict[str, list[pd.DataFrame]] = {}
+    for parsed in result.sheets:
+        grouped.setdefault(parsed.template, []).append(parsed.frame)
+    for name, frames in grouped.items():
+        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        headers = {s.sheet: s.headers.get("period", "报告期") for s in result.sheets}
+        result.frames[name], problems = roll_up(frame, contracts[name], headers)
+        result.problems.extend(problems)
     if not result.sheets and not any(p.is_error for p in result.problems):
         result.problems.append(
             Problem(

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import duckdb
 
-from . import filing, ledger, reference
+from . import filing, freshness, ledger, reference
 from .checking import ACCEPTED, Verdict, check_files
 from .contracts import load_contracts, load_units
 from .intake import scan_inbox
+from .metering import metered
 from .reports import build_report, report_stem, write_report
 from .safety import Limits
 from .settings import Settings
@@ -38,6 +39,7 @@ def _now() -> dt.datetime:
 
 
 # --------------------------------------------------------------------------- discover
+@metered("discover")
 def discover(settings: Settings, run_id: str, now: float | None = None) -> list[dict]:
     """Register every settled new file in the ledger; return the ones to check."""
     settings.ensure_dirs()
@@ -145,6 +147,7 @@ def _file_duplicate(settings: Settings, con, dup_id: int, previous: dict) -> Non
 
 
 # ------------------------------------------------------------------------------ check
+@metered("check")
 def check(
     settings: Settings, files: list[dict], today: dt.date | None = None, run_id: str | None = None
 ) -> list[dict]:
@@ -211,6 +214,7 @@ def _stage_verdict(settings: Settings, submission_id: int, verdict: Verdict) -> 
         "n_warnings": verdict.n_warnings,
         "rows": verdict.rows,
         "sheets": verdict.sheets,
+        "columns": verdict.columns,
         "tables": tables,
         "parse_seconds": round(verdict.parse_seconds, 3),
         "validate_seconds": round(verdict.validate_seconds, 3),
@@ -224,6 +228,7 @@ def _stage_verdict(settings: Settings, submission_id: int, verdict: Verdict) -> 
 
 
 # ------------------------------------------------------------------------------- load
+@metered("load")
 def load(settings: Settings, verdicts: list[dict]) -> list[dict]:
     """Load each accepted file in one transaction with its ledger row; file every file."""
     contracts = _contracts(settings)
@@ -265,6 +270,7 @@ def _load_one(settings: Settings, con, contracts, staged: dict) -> dict:
             )
             rows_loaded += table["rows"]
         ledger.replace_problems(con, submission_id, problems)
+        ledger.replace_columns(con, submission_id, staged.get("columns", []))
         ledger.update(
             con,
             submission_id,
@@ -345,6 +351,7 @@ def _problems_of(con, submission_id: int) -> list[dict]:
 
 
 # ----------------------------------------------------------------------- build, publish
+@metered("build")
 def build(settings: Settings) -> dict:
     """One dbt build (seeds, snapshots, models, tests), then the dbt docs of the warehouse
     into the data home (``dbt/target/index.html``)."""
@@ -357,14 +364,32 @@ def build(settings: Settings) -> dict:
     return summary
 
 
+@metered("publish")
 def publish(settings: Settings) -> dict:
     """Swap in the analysts' copy, then rebuild every unit's export from it."""
     published = publish_warehouse(settings)
     published["exports"] = len(export_unit_marts(settings))
+    freshness.record_build(settings)
     return published
 
 
+def quiet_night(settings: Settings, run_id: str, started_at: str, files: list[dict]) -> bool:
+    """True when there is nothing to do tonight: no new file and the published warehouse is
+    what a build would make again (see ``freshness``). The run's summary is written here;
+    the rest of the night is skipped."""
+    if files:
+        return False
+    current, reason = freshness.is_current(settings)
+    log.info("warehouse current: %s (%s)", current, reason)
+    if not current:
+        return False
+    skipped = {"skipped": True, "success": True, "nodes": 0, "reason": reason}
+    summarise(settings, run_id, started_at, [], [], skipped, {"skipped": True})
+    return True
+
+
 # -------------------------------------------------------------------------- summarise
+@metered("summarise")
 def summarise(
     settings: Settings,
     run_id: str,
@@ -387,6 +412,7 @@ def summarise(
         "files_refused": sum(1 for o in outcomes if o["status"] == ledger.STATUS_REJECTED),
         "rows_loaded": sum(o["rows_loaded"] for o in outcomes),
         "dbt": {k: dbt_summary.get(k) for k in ("success", "nodes", "seconds", "docs")},
+        "skipped": dbt_summary.get("reason") if dbt_summary.get("skipped") else None,
         "dbt_failures": dbt_summary.get("failures", []),
         "published": published,
         "duration_seconds": round((finished - started).total_seconds(), 1),

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import defusedxml.ElementTree as ET
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -30,6 +34,9 @@ class Sheet:
     hidden: bool = False
     encoding: str | None = None
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # (row, column), 0-based -> what the reader cannot give as a value: "formula" for a
+    # formula saved without its computed value, or the Excel error (#DIV/0!, #REF! …)
+    cell_issues: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def read_file(path: Path, original_name: str | None = None) -> list[Sheet]:
@@ -71,6 +78,7 @@ def read_workbook(path: Path) -> list[Sheet]:
         raise UnreadableFile(
             "文件已损坏或不是有效的 Excel 工作簿，请重新保存后提交", str(exc)
         ) from exc
+    issues = cell_issues(path) if path.suffix.lower() != ".xls" else {}
     sheets = []
     try:
         for meta in workbook.sheets_metadata:
@@ -85,8 +93,67 @@ def read_workbook(path: Path) -> list[Sheet]:
                     rows=[list(r) for r in rows],
                     hidden=meta.visible != pc.SheetVisibleEnum.Visible,
                     merged=merged,
+                    cell_issues=issues.get(meta.name, {}),
                 )
             )
     finally:
         workbook.close()
     return sheets
+
+
+_CELL = re.compile(rb"<c\b([^>]*[^/])>(.*?)</c>", re.S)
+_CACHED = re.compile(rb"<v>[^<]|<is>")
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+
+
+def cell_issues(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells of an .xlsx whose value the reader cannot give, by sheet name: formulas saved
+    without a cached result (a file written by a program that never calculated it) and Excel
+    error values, which the fast reader returns as empty cells. Formulas are never evaluated."""
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name, member in _sheet_members(archive).items():
+                data = archive.read(member)
+                if b"<f" not in data and b't="e"' not in data:
+                    continue
+                for match in _CELL.finditer(data):
+                    attributes, body = match.group(1), match.group(2)
+                    ref = _REF.search(attributes)
+                    if ref is None:
+                        continue
+                    if b't="e"' in attributes:
+                        error = _VALUE.search(body)
+                        kind = error.group(1).decode() if error else "#N/A"
+                    elif b"<f" in body and not _CACHED.search(body):
+                        kind = "formula"
+                    else:
+                        continue
+                    found.setdefault(name, {})[_cell_index(ref)] = kind
+    except (zipfile.BadZipFile, KeyError, ET.ParseError):
+        return {}
+    return found
+
+
+def _cell_index(ref: re.Match) -> tuple[int, int]:
+    column = 0
+    for char in ref.group(1).decode():
+        column = column * 26 + ord(char) - 64
+    return int(ref.group(2)) - 1, column - 1
+
+
+def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the zip member holding its XML (external entities are never resolved)."""
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    members = {}
+    for sheet in workbook.iter():
+        if sheet.tag.endswith("}sheet"):
+            target = targets.get(sheet.get(rel_ns + "id"), "")
+            members[sheet.get("name")] = (
+                target.lstrip("/") if target.startswith("/") else "xl/" + target
+            )
+    return members

@@ -13,7 +13,7 @@ import os
 import shutil
 from pathlib import Path
 
-from . import ledger
+from . import freshness, ledger
 from .contracts import load_contracts, load_units
 from .parsing import parse_sheets
 from .readers import read_file
@@ -33,12 +33,21 @@ def rebuild(settings: Settings) -> dict:
     old = settings.build_db
     if not old.exists():
         raise RebuildError(f"no build database at {old}: nothing to rebuild from")
+    freshness.forget_build(settings)  # whatever happens next, the next night builds
     new = old.with_name(f".{old.name}.rebuild")
     new.unlink(missing_ok=True)
     with ledger.connect(new, contracts) as con:
         con.execute(f"attach '{old}' as old (read_only)")
-        for table in ("file_ledger", "validation_results", "runs"):
-            con.execute(f"insert into audit.{table} select * from old.audit.{table}")
+        old_tables = {
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where database_name = 'old'"
+                " and schema_name = 'audit'"
+            ).fetchall()
+        }
+        for table in ("file_ledger", "validation_results", "source_columns", "runs"):
+            if table in old_tables:  # source_columns came later than the others
+                con.execute(f"insert into audit.{table} select * from old.audit.{table}")
         top = con.execute(
             "select coalesce(max(submission_id), 0) from audit.file_ledger"
         ).fetchone()[0]
@@ -65,6 +74,7 @@ def rebuild(settings: Settings) -> dict:
                 rows += _load_rows(
                     con, contracts, submission_id, decided_at, parsed.frames_by_template()
                 )
+                ledger.replace_columns(con, submission_id, parsed.column_lineage())
         if i < len(nights) - 1:
             # the history the snapshots keep is made night by night, as the nights made it
             run_dbt(

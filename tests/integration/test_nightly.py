@@ -264,7 +264,20 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag):
     schemas = {
         r[0] for r in con.execute("select schema_name from information_schema.schemata").fetchall()
     }
+    # --- lineage: every staged row names its file's sha256, sheet and Excel row, and the
+    # headers as the contact wrote them are in audit.source_columns
+    lineage = con.execute(
+        """select count(*), count(s.source_sha256), count(c.header),
+                  bool_and(s.source_sha256 = l.sha256), min(s.source_row)
+           from staging.stg_inbox__carrier_period_report s
+           join audit.file_ledger l using (submission_id)
+           left join audit.source_columns c
+             on c.submission_id = s.submission_id and c.sheet = s.source_sheet
+            and c.column_name = 'area_m2_eop'"""
+    ).fetchone()
     con.close()
+    assert lineage[0] > 0 and lineage[0] == lineage[1] == lineage[2]
+    assert lineage[3] is True and lineage[4] >= 2
     assert {"raw", "audit", "staging", "intermediate", "core", "reference"} <= schemas
     assert len(rows) == 25
     for scope, indicator, year, target, actual, pct, as_of in rows:
@@ -403,3 +416,17 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag):
     (receipt,) = (settings.outbox / unit).glob("*季报更正_回执.json")
     replaced = json.loads(receipt.read_text("utf-8"))["replaces"]
     assert [r["file_name"] for r in replaced] == [f"{QUARTERS[-1]}_运营季报.csv"]
+
+    # --- a fourth night with nothing new: the warehouse is current, build and publish skip
+    published_at = settings.warehouse_db.stat().st_mtime_ns
+    run = nightly_dag.test(logical_date=pendulum.datetime(2026, 1, 18, 2, tz="Asia/Shanghai"))
+    assert run.state == "success"
+    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    assert states["discover"] == "success"
+    assert {states[t] for t in ("check", "load", "build_warehouse", "publish", "summarise")} == {
+        "skipped"
+    }
+    assert settings.warehouse_db.stat().st_mtime_ns == published_at
+    summaries = [json.loads(p.read_text("utf-8")) for p in sorted(settings.runs.glob("*.json"))]
+    quiet = max(summaries, key=lambda s: s["finished_at"])
+    assert quiet["files_seen"] == 0 and quiet["skipped"].startswith("nothing new since")

@@ -1,0 +1,378 @@
+"""What a night costs, against the DuckDB floor (issue 7).
+
+    .venv/bin/python -m bench.night --scale 1 [--scale 10] [--modes dagtest scheduler]
+
+For each scale S it writes a synthetic inbox (bench/generate.py: 60·S carriers, 2021Q1–2025Q4
+of registry, period reports and rosters, .xlsx and .csv, every file valid) and measures:
+
+  a) cold: the whole history, first night on an empty data home;
+  b) incremental: one new quarter (2026Q1) on top of it;
+  c) no-op: nothing new;
+  d) floor: the same history rows loaded by DuckDB straight from CSV (one read_csv per
+     template, explicit columns) plus the same ``dbt build``.
+
+a–c run twice: through ``airflow dags test`` (one process, as ``make demo`` runs it) and
+through a real scheduler with the LocalExecutor (every task its own process), triggered from
+the CLI and timed from the trigger to the run's end. Each night gives wall, CPU and peak RSS
+in total (the whole process tree, sampled) and per stage (``runs/metrics.jsonl``, written by
+the stages themselves). Results are appended to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.common import append_results, machine_line, versions_line
+from bench.generate import generate
+
+VENV_BIN = Path(sys.executable).parent
+PROJECT = Path(__file__).resolve().parents[1]
+NIGHT_DATE = "2026-04-08"
+STAGES = ("discover", "check", "load", "build", "publish", "summarise")
+
+
+# ------------------------------------------------------------------ process measurement
+class TreeMeter:
+    """Peak RSS (sum over a process and its descendants) and CPU of a process tree, sampled."""
+
+    def __init__(self, root_pid: int, interval: float = 0.2):
+        import psutil
+
+        self.root = psutil.Process(root_pid)
+        self.interval = interval
+        self.peak = 0
+        self.cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _procs(self):
+        try:
+            return [self.root, *self.root.children(recursive=True)]
+        except Exception:
+            return []
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            for proc in self._procs():
+                try:
+                    total += proc.memory_info().rss
+                    times = proc.cpu_times()
+                    self.cpu[proc.pid] = times.user + times.system
+                except Exception:
+                    continue
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        return round(self.peak / 2**20, 1)
+
+
+def env_for(home: Path, airflow_home: Path, **extra: str) -> dict[str, str]:
+    sys.path.insert(0, str(PROJECT / "plugins"))
+    from incubation.airflow_env import airflow_env
+
+    env = airflow_env(
+        {**os.environ, "INCUBATION_HOME": str(home), "AIRFLOW_HOME": str(airflow_home)}
+    )
+    env.update(
+        INCUBATION_SETTLE_SECONDS="0",
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        AIRFLOW__LOGGING__LOGGING_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+def stage_metrics(home: Path, since_line: int) -> tuple[list[dict], int]:
+    path = home / "runs" / "metrics.jsonl"
+    if not path.exists():
+        return [], since_line
+    lines = path.read_text("utf-8").splitlines()
+    return [json.loads(x) for x in lines[since_line:]], len(lines)
+
+
+def run_summary(home: Path) -> dict:
+    summaries = sorted((home / "runs").glob("*.json"), key=os.path.getmtime)
+    return json.loads(summaries[-1].read_text("utf-8")) if summaries else {}
+
+
+# ------------------------------------------------------------------------ the nights
+def night_dagtest(home: Path, env: dict[str, str], log: Path) -> dict:
+    """One night through `airflow dags test` (dag.test() in one process)."""
+    cmd = [str(VENV_BIN / "airflow"), "dags", "test", "incubation_nightly", NIGHT_DATE]
+    started = time.perf_counter()
+    with log.open("a") as fh:
+        proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        with TreeMeter(proc.pid) as meter:
+            code = proc.wait()
+    wall = time.perf_counter() - started
+    if code != 0:
+        raise RuntimeError(f"airflow dags test failed ({code}); see {log}")
+    return {
+        "wall_s": round(wall, 1),
+        "cpu_s": round(sum(meter.cpu.values()), 1),
+        "peak_rss_mb": meter.peak_mb,
+    }
+
+
+class Scheduler:
+    """A real Airflow deployment: api-server, scheduler (LocalExecutor), dag-processor."""
+
+    def __init__(self, env: dict[str, str], log: Path):
+        self.env = env
+        self.log = log
+        self.procs: list[subprocess.Popen] = []
+
+    def airflow(self, *args: str, check: bool = True) -> str:
+        result = subprocess.run(
+            [str(VENV_BIN / "airflow"), *args], env=self.env, capture_output=True, text=True
+        )
+        if check and result.returncode != 0:
+            raise RuntimeError(f"airflow {' '.join(args)}: {result.stderr[-2000:]}")
+        return result.stdout
+
+    def __enter__(self):
+        self.airflow("db", "migrate")
+        with self.log.open("a") as fh:
+            for component in ("api-server", "scheduler", "dag-processor"):
+                self.procs.append(
+                    subprocess.Popen(
+                        [str(VENV_BIN / "airflow"), component],
+                        env=self.env,
+                        stdout=fh,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            if "incubation_nightly" in self.airflow("dags", "list", "-o", "plain", check=False):
+                break
+            time.sleep(3)
+        else:
+            raise RuntimeError("the dag-processor did not parse incubation_nightly in 5 min")
+        self.airflow("dags", "unpause", "incubation_nightly")
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        for proc in self.procs:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+    def night(self) -> dict:
+        run_id = f"bench__{time.time_ns()}"
+        meters = [TreeMeter(p.pid) for p in self.procs]
+        for m in meters:
+            m.__enter__()
+        started = time.perf_counter()
+        self.airflow("dags", "trigger", "incubation_nightly", "--run-id", run_id)
+        state = None
+        while state not in ("success", "failed"):
+            time.sleep(1)
+            out = self.airflow("dags", "list-runs", "incubation_nightly", "-o", "json")
+            # warnings are printed on stdout too: the JSON is the line that starts with [
+            runs = json.loads(next((x for x in out.splitlines() if x.startswith("[")), "[]"))
+            state = next((r["state"] for r in runs if r["run_id"] == run_id), None)
+        wall = time.perf_counter() - started
+        for m in meters:
+            m.__exit__()
+        if state != "success":
+            raise RuntimeError(f"run {run_id} failed; see {self.log}")
+        return {
+            "wall_s": round(wall, 1),
+            # CPU of the tasks (their own lines) is reported per stage; the deployment's
+            # processes (api-server, scheduler, dag-processor) are listed as the total here
+            "cpu_s": round(sum(sum(m.cpu.values()) for m in meters), 1),
+            "peak_rss_mb": round(sum(m.peak for m in meters) / 2**20, 1),
+        }
+
+
+def nights(mode: str, data: dict, workdir: Path) -> dict[str, dict]:
+    home = workdir / f"home-{mode}"
+    airflow_home = home / "airflow"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    log = workdir / f"{mode}.log"
+    extra = {}
+    if mode == "scheduler":
+        extra = {
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+            "AIRFLOW__API__PORT": "28080",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": "http://localhost:28080/execution/",
+        }
+    env = env_for(home, airflow_home, **extra)
+    results: dict[str, dict] = {}
+    line = 0
+
+    def one(label: str, run) -> None:
+        nonlocal line
+        figures = run()
+        metrics, line = stage_metrics(home, line)
+        summary = run_summary(home)
+        figures["stages"] = {m["stage"]: m for m in metrics}
+        figures["rows_loaded"] = summary.get("rows_loaded")
+        figures["files"] = summary.get("files_seen")
+        results[label] = figures
+        print(f"  {mode} {label}: {_short(figures)}", flush=True)
+
+    inbox = home / "inbox"
+    shutil.copytree(data["history"], inbox)
+    if mode == "dagtest":
+        subprocess.run(
+            [str(VENV_BIN / "airflow"), "db", "migrate"], env=env, check=True, capture_output=True
+        )
+        one("a_cold", lambda: night_dagtest(home, env, log))
+        shutil.copytree(data["next"], inbox, dirs_exist_ok=True)
+        one("b_incremental", lambda: night_dagtest(home, env, log))
+        one("c_noop", lambda: night_dagtest(home, env, log))
+    else:
+        with Scheduler(env, log) as scheduler:
+            one("a_cold", scheduler.night)
+            shutil.copytree(data["next"], inbox, dirs_exist_ok=True)
+            one("b_incremental", scheduler.night)
+            one("c_noop", scheduler.night)
+    return results
+
+
+def floor(data: dict, workdir: Path) -> dict:
+    """d) DuckDB reading the same rows from CSV, then the same dbt build (own process)."""
+    home = workdir / "home-floor"
+    shutil.rmtree(home, ignore_errors=True)
+    env = {**os.environ, "INCUBATION_HOME": str(home)}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.floor", str(data["floor_csv"])],
+        env=env,
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    with TreeMeter(proc.pid) as meter:
+        out, _ = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError("floor failed")
+    figures = json.loads(out.strip().splitlines()[-1])
+    figures.update(
+        wall_s=round(time.perf_counter() - started, 1),
+        cpu_s=round(sum(meter.cpu.values()), 1),
+        peak_rss_mb=meter.peak_mb,
+    )
+    print(f"  floor: {_short(figures)}", flush=True)
+    return figures
+
+
+def _short(f: dict) -> str:
+    return f"{f['wall_s']} s wall, {f['cpu_s']} s CPU, {f['peak_rss_mb']} MB peak"
+
+
+# ------------------------------------------------------------------------- reporting
+def report(scale: int, data: dict, results: dict, floor_figures: dict) -> list[str]:
+    lines = [
+        f"### S={scale}: {data['carriers']} carriers, {data['files_history']} history files "
+        f"+ {data['files_next']} new, {data['rows']['incubatee_roster']:,} roster rows "
+        f"({data['rows_total']:,} rows in all templates)",
+        "",
+        "| mode | night | wall s | CPU s | peak RSS MB | rows loaded | "
+        + " | ".join(f"{s} wall/CPU s, MB" for s in STAGES)
+        + " |",
+        "| --- | --- | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in STAGES) + " |",
+    ]
+    for mode, nights_ in results.items():
+        for label, f in nights_.items():
+            cells = []
+            for stage in STAGES:
+                m = f["stages"].get(stage)
+                cells.append(
+                    f"{m['wall_s']:.1f}/{m['cpu_s']:.1f}, {m['peak_rss_mb']:.0f}" if m else ""
+                )
+            lines.append(
+                f"| {mode} | {label} | {f['wall_s']} | {f['cpu_s']} | {f['peak_rss_mb']} | "
+                f"{f.get('rows_loaded')} | " + " | ".join(cells) + " |"
+            )
+    lines.append(
+        f"| floor | d (read_csv {floor_figures['load_s']} s + dbt build {floor_figures['dbt_s']} s) | "
+        f"{floor_figures['wall_s']} | {floor_figures['cpu_s']} | {floor_figures['peak_rss_mb']} | "
+        f"{floor_figures['rows']} | " + " | ".join("" for _ in STAGES) + " |"
+    )
+    d = floor_figures["wall_s"]
+    lines.append("")
+    for mode, n in results.items():
+        a, b, c = n["a_cold"]["wall_s"], n["b_incremental"]["wall_s"], n["c_noop"]["wall_s"]
+        lines.append(
+            f"- {mode}: a/d = {a / d:.2f} (target ≤ 3), b/d = {b / d:.2f}, c = {c} s (target ≤ 30 s)"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=int, nargs="+", default=[1])
+    parser.add_argument(
+        "--modes", nargs="+", default=["dagtest", "scheduler"], choices=["dagtest", "scheduler"]
+    )
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="incubation-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    out = [machine_line(), versions_line(), ""]
+    b_by_scale: dict[int, dict[str, float]] = {}
+    for scale in args.scale:
+        print(f"S={scale}: generating in {workdir}", flush=True)
+        data = generate(scale, workdir / f"s{scale}")
+        results = {mode: nights(mode, data, workdir / f"s{scale}") for mode in args.modes}
+        floor_figures = floor(data, workdir / f"s{scale}")
+        out += [*report(scale, data, results, floor_figures), ""]
+        b_by_scale[scale] = {m: r["b_incremental"]["wall_s"] for m, r in results.items()}
+        (workdir / f"s{scale}" / "results.json").write_text(
+            json.dumps(
+                {
+                    "data": {k: str(v) for k, v in data.items()},
+                    "nights": results,
+                    "floor": floor_figures,
+                },
+                indent=1,
+            )
+        )
+    if 1 in b_by_scale and 10 in b_by_scale:
+        for mode in args.modes:
+            growth = b_by_scale[10][mode] / b_by_scale[1][mode]
+            out.append(f"- {mode}: b(S=10)/b(S=1) = {growth:.2f} (target ≤ 1.5)")
+    print("\n".join(out))
+    if not args.no_record:
+        append_results(f"A night against the DuckDB floor (issue 7), S={args.scale}", out)
+
+
+if __name__ == "__main__":
+    main()
