@@ -14,18 +14,20 @@ one run, up to ``BATCH_ROWS`` rows at a time. Problems are then handed back to t
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .context import add_batch, add_warehouse, reference_context
+from .context import add_batch, add_warehouse, merge_context, reference_context
 from .contracts import Contract, UnitTable
 from .parsing import ParseResult, parse_sheets
 from .problems import SEVERITY_ERROR, SEVERITY_WARNING, Problem, count
 from .readers import UnreadableFile, read_file
-from .rules import run_rules
+from .rules import CheckContext, run_rules
 from .safety import Limits, inspect
 from .validation import SuiteRunner
 
@@ -70,6 +72,7 @@ class _Parsed:
     frames: dict[str, pd.DataFrame]
     seconds: float
     validate_seconds: float = 0.0
+    templates: list[str] = field(default_factory=list)  # of frames spilled to disk
 
 
 def _parse(path: Path, unit_code: str, contracts, units, limits: Limits | None) -> _Parsed:
@@ -111,75 +114,125 @@ def check_files(
     context_db: Path | None = None,
     limits: Limits | None = None,
     context_read_only: bool = True,
+    spill_dir: Path | None = None,
+    sink: Callable[[int, Verdict], None] | None = None,
 ) -> list[Verdict]:
-    """Verdicts for ``(path, unit_code)`` pairs, in the same order."""
-    parsed = [_parse(path, unit, contracts, units, limits) for path, unit in files]
-    ctx = reference_context(seeds_dir, today)
-    for template in contracts:
-        members = [(i, p.frames[template]) for i, p in enumerate(parsed) if template in p.frames]
-        for batch in _batches(members):
-            started = time.perf_counter()
-            stacked = pd.concat(
-                [frame.assign(**{FILE_INDEX: i}) for i, frame in batch], ignore_index=True
-            )
-            headers = {k: v for i, _ in batch for k, v in parsed[i].headers.items()}
-            for file_index, problem in runner.problems(template, stacked, headers, FILE_INDEX):
-                parsed[file_index].problems.append(problem)
-            for i, frame in batch:
-                parsed[i].problems += run_rules(template, frame, parsed[i].headers, ctx, False)
-            share = (time.perf_counter() - started) / len(batch)
-            for i, _ in batch:
-                parsed[i].validate_seconds += share
-    _check_in_context(parsed, ctx, context_db, context_read_only)
-    return [_verdict(p) for p in parsed]
+    """Verdicts for ``(path, unit_code)`` pairs, in the same order.
 
+    Memory follows the largest batch of files, not the night: files are parsed and validated
+    in batches of about ``BATCH_ROWS`` rows; with a ``spill_dir`` each file's rows then wait
+    there (pickled frames, read back by this same call) for the second pass, and with a ``sink`` each verdict is handed over
+    (to be staged) and its rows dropped as soon as it is final. The second pass needs, of the
+    other files, only what the context keeps (counts, keys), gathered batch by batch."""
+    parsed: list[_Parsed] = []
+    reference = reference_context(seeds_dir, today)  # for the row-level rules
+    # what this night's acceptable files contribute (zone names: to place their carriers)
+    night = CheckContext(today=today, zone_names=reference.zone_names)
+    periods: set[str] = set()
+    batch: list[int] = []
+    batch_rows = 0
+    for path, unit in files:
+        parsed.append(_parse(path, unit, contracts, units, limits))
+        batch.append(len(parsed) - 1)
+        batch_rows += sum(len(f) for f in parsed[-1].frames.values())
+        if batch_rows >= BATCH_ROWS:
+            _first_pass(parsed, batch, contracts, runner, reference, night, periods, spill_dir)
+            batch, batch_rows = [], 0
+    _first_pass(parsed, batch, contracts, runner, reference, night, periods, spill_dir)
 
-def _check_in_context(parsed: list[_Parsed], ctx, context_db: Path | None, read_only: bool) -> None:
     started = time.perf_counter()
-    periods = {
-        period
-        for p in parsed
-        for frame in p.frames.values()
-        if "period" in frame
-        for period in frame["period"].dropna().unique()
-    }
+    ctx = reference_context(seeds_dir, today)
     if context_db is not None:
-        add_warehouse(ctx, context_db, periods, read_only)
+        add_warehouse(ctx, context_db, periods, context_read_only)
+    merge_context(ctx, night)
+    share = (time.perf_counter() - started) / max(1, len(parsed))
+    verdicts = []
+    for i, p in enumerate(parsed):
+        started = time.perf_counter()
+        frames = p.frames or _unspill(spill_dir, i, p.templates)
+        ctx.unit_code = p.unit_code
+        for template, frame in frames.items():
+            p.problems += run_rules(template, frame, p.headers, ctx, True)
+        p.validate_seconds += share + time.perf_counter() - started
+        verdict = _verdict(p, frames)
+        if sink is not None:
+            sink(i, verdict)
+            verdict.frames = {}  # staged: the rows are on disk now
+        p.frames = {}
+        verdicts.append(verdict)
+    return verdicts
+
+
+def _first_pass(
+    parsed: list[_Parsed],
+    members: list[int],
+    contracts: dict[str, Contract],
+    runner: SuiteRunner,
+    reference: CheckContext,
+    night: CheckContext,
+    periods: set[str],
+    spill_dir: Path | None,
+) -> None:
+    """The GX suites and the row-level rules for a batch of files, one GX run per template;
+    then what the clean files bring to the night's context, and their rows out of memory."""
+    for template in contracts:
+        batch = [(i, parsed[i].frames[template]) for i in members if template in parsed[i].frames]
+        if not batch:
+            continue
+        started = time.perf_counter()
+        stacked = pd.concat(
+            [frame.assign(**{FILE_INDEX: i}) for i, frame in batch], ignore_index=True
+        )
+        headers = {k: v for i, _ in batch for k, v in parsed[i].headers.items()}
+        for file_index, problem in runner.problems(template, stacked, headers, FILE_INDEX):
+            parsed[file_index].problems.append(problem)
+        del stacked
+        for i, frame in batch:
+            parsed[i].problems += run_rules(template, frame, parsed[i].headers, reference, False)
+        share = (time.perf_counter() - started) / len(batch)
+        for i, _ in batch:
+            parsed[i].validate_seconds += share
     clean: dict[str, list[pd.DataFrame]] = {}
-    for p in parsed:
+    for i in members:
+        p = parsed[i]
+        for frame in p.frames.values():
+            if "period" in frame:
+                periods.update(frame["period"].dropna().unique())
         if not any(x.is_error for x in p.problems):
             for template, frame in p.frames.items():
                 clean.setdefault(template, []).append(frame)
-    add_batch(ctx, clean)
-    for p in parsed:
-        ctx.unit_code = p.unit_code
-        for template, frame in p.frames.items():
-            p.problems += run_rules(template, frame, p.headers, ctx, True)
-    share = (time.perf_counter() - started) / max(1, len(parsed))
-    for p in parsed:
-        p.validate_seconds += share
+    add_batch(night, clean)
+    if spill_dir is not None:
+        for i in members:
+            _spill(spill_dir, i, parsed[i])
 
 
-def _batches(members: list[tuple[int, pd.DataFrame]]):
-    batch, rows = [], 0
-    for item in members:
-        if batch and rows + len(item[1]) > BATCH_ROWS:
-            yield batch
-            batch, rows = [], 0
-        batch.append(item)
-        rows += len(item[1])
-    if batch:
-        yield batch
+def _spill(spill_dir: Path, i: int, p: _Parsed) -> None:
+    folder = spill_dir / f"{i:06d}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for template, frame in p.frames.items():
+        frame.to_pickle(folder / f"{template}.pkl")  # exact dtypes back; this process's own file
+    p.templates = list(p.frames)
+    p.frames = {}
 
 
-def _verdict(p: _Parsed) -> Verdict:
+def _unspill(spill_dir: Path | None, i: int, templates: list[str]) -> dict[str, pd.DataFrame]:
+    if spill_dir is None or not templates:
+        return {}
+    folder = spill_dir / f"{i:06d}"
+    frames = {t: pd.read_pickle(folder / f"{t}.pkl") for t in templates}
+    shutil.rmtree(folder, ignore_errors=True)
+    return frames
+
+
+def _verdict(p: _Parsed, frames: dict[str, pd.DataFrame]) -> Verdict:
     status = REJECTED if any(x.is_error for x in p.problems) else ACCEPTED
     return Verdict(
         path=p.path,
         unit_code=p.unit_code,
         status=status,
         problems=sorted(p.problems, key=_problem_order),
-        frames=p.frames,
+        frames=frames,
         sheets={s.sheet: s.template for s in p.result.sheets} if p.result else {},
         columns=p.result.column_lineage() if p.result else [],
         parse_seconds=p.seconds,

@@ -116,6 +116,21 @@ def add_batch(ctx: CheckContext, frames: dict[str, list[pd.DataFrame]]) -> None:
             adder(ctx, pd.concat(frames[template], ignore_index=True))
 
 
+def merge_context(ctx: CheckContext, night: CheckContext) -> None:
+    """This night's files over what the warehouse holds: the same result as adding the
+    night's rows after the warehouse's (newer rows win; in-force levels keep the highest)."""
+    ctx.carriers.update(night.carriers)
+    ctx.reports.update(night.reports)
+    ctx.roster_counts.update(night.roster_counts)
+    ctx.financing.update(night.financing)
+    for key, carriers in night.active_uscc.items():
+        ctx.active_uscc.setdefault(key, set()).update(carriers)
+    for carrier_id, level in night.levels.items():
+        current = ctx.levels.get(carrier_id)
+        if current is None or LEVEL_RANK[level] > LEVEL_RANK[current]:
+            ctx.levels[carrier_id] = level
+
+
 def _add_registry(ctx: CheckContext, registry: pd.DataFrame) -> None:
     for row in registry.to_dict("records"):
         ctx.carriers[row["carrier_id"]] = Carrier(
@@ -159,24 +174,32 @@ def _isna(value) -> bool:
 def _add_roster(ctx: CheckContext, roster: pd.DataFrame) -> None:
     if roster.empty:
         return
-    for (carrier_id, period), group in roster.groupby(["carrier_id", "period"]):
-        active = group[group["status"] == "在孵"]
-        start = pd.Timestamp(_quarter_start(period))
-        graduated = group[
-            (group["status"] == "已毕业") & (pd.to_datetime(group["graduation_date"]) >= start)
-        ]
-        ctx.roster_counts[(carrier_id, period)] = {
-            "enterprises": int((active["entity_kind"] == "企业").sum()),
-            "teams": int((active["entity_kind"] == "创业团队").sum()),
-            "cq_tech": int(
-                ((active["entity_kind"] == "企业") & active["is_cq_tech_ent"].eq(True)).sum()
-            ),
-            "graduated": int((graduated["entity_kind"] == "企业").sum()),
-        }
-        for code in active["uscc"].dropna():
-            ctx.active_uscc.setdefault((code, period), set()).add(carrier_id)
-        for row in group[group["uscc"].notna() & group["financing_cum"].notna()].to_dict("records"):
-            ctx.financing[(carrier_id, row["uscc"], period)] = float(row["financing_cum"])
+    frame = roster[["carrier_id", "period", "entity_kind", "status", "uscc"]].copy()
+    active = frame["status"].eq("在孵").fillna(False).astype(bool)
+    enterprise = frame["entity_kind"].eq("企业").fillna(False).astype(bool)
+    starts = frame["period"].map(
+        lambda p: pd.Timestamp(_quarter_start(p)) if isinstance(p, str) else pd.NaT
+    )
+    graduated_now = frame["status"].eq("已毕业").fillna(False).astype(bool) & (
+        pd.to_datetime(roster["graduation_date"]) >= starts
+    ).fillna(False).astype(bool)
+    frame["enterprises"] = active & enterprise
+    frame["teams"] = active & frame["entity_kind"].eq("创业团队").fillna(False).astype(bool)
+    frame["cq_tech"] = active & enterprise & roster["is_cq_tech_ent"].eq(True).fillna(False)
+    frame["graduated"] = graduated_now & enterprise
+    counts = frame.groupby(["carrier_id", "period"])[
+        ["enterprises", "teams", "cq_tech", "graduated"]
+    ].sum()
+    for key, row in zip(counts.index, counts.to_dict("records"), strict=True):
+        ctx.roster_counts[key] = {k: int(v) for k, v in row.items()}
+    shared = frame.loc[active & frame["uscc"].notna(), ["uscc", "period", "carrier_id"]]
+    for code, period, carrier_id in shared.itertuples(index=False):
+        ctx.active_uscc.setdefault((code, period), set()).add(carrier_id)
+    funded = roster["uscc"].notna() & roster["financing_cum"].notna()
+    for carrier_id, code, period, amount in roster.loc[
+        funded, ["carrier_id", "uscc", "period", "financing_cum"]
+    ].itertuples(index=False):
+        ctx.financing[(carrier_id, code, period)] = float(amount)
 
 
 def _quarter_start(period: str) -> dt.date:

@@ -77,6 +77,7 @@ class Contract:
     supersede_by: tuple[str, ...]
     columns: tuple[Column, ...]
     _by_header: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _matched: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def column_names(self) -> list[str]:
@@ -95,6 +96,11 @@ class Contract:
     def match_header(self, header: str) -> str | None:
         """The canonical column a header names, or None. Trailing bracketed parts are taken
         off one at a time, so '在孵企业使用面积（含公共服务面积）（平方米）' matches too."""
+        if header not in self._matched:  # the same headers come back in every file
+            self._matched[header] = self._match_header(header)
+        return self._matched[header]
+
+    def _match_header(self, header: str) -> str | None:
         text = normalise_text(header)
         while True:
             found = self._by_header.get(header_key(text))

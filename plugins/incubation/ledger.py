@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from .contracts import Contract
 
@@ -195,52 +196,46 @@ def get(con, submission_id: int) -> dict:
     return dict(zip(names, row, strict=True)) if row else {}
 
 
-def replace_problems(con, submission_id: int, problems: list[dict]) -> None:
-    con.execute("delete from audit.validation_results where submission_id = ?", [submission_id])
-    if not problems:
+PROBLEM_FIELDS = (
+    "severity",
+    "rule",
+    "source",
+    "sheet",
+    "row",
+    "column",
+    "value",
+    "message_zh",
+    "fix_zh",
+)
+COLUMN_FIELDS = ("sheet", "template", "header_row", "column_name", "header", "unit", "factor")
+
+
+def _replace_rows(con, table: str, submission_id: int, rows: list[dict], fields) -> None:
+    """Replace a submission's rows of an audit table in one statement (executemany is one
+    round trip per row in DuckDB: seconds for a file with thousands of warnings)."""
+    con.execute(f"delete from audit.{table} where submission_id = ?", [submission_id])
+    if not rows:
         return
-    con.executemany(
-        """insert into audit.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [
-            [
-                submission_id,
-                p["severity"],
-                p["rule"],
-                p.get("source"),
-                p.get("sheet"),
-                p.get("row"),
-                p.get("column"),
-                p.get("value"),
-                p.get("message_zh"),
-                p.get("fix_zh"),
-            ]
-            for p in problems
-        ],
-    )
+    frame = pd.DataFrame.from_records(
+        [[submission_id, *(r.get(f) for f in fields)] for r in rows],
+        columns=["submission_id", *fields],
+    ).astype(object)
+    con.register("audit_rows", frame.where(frame.notna(), None))
+    try:
+        con.execute(f"insert into audit.{table} select * from audit_rows")
+    finally:
+        con.unregister("audit_rows")
+
+
+def replace_problems(con, submission_id: int, problems: list[dict]) -> None:
+    _replace_rows(con, "validation_results", submission_id, problems, PROBLEM_FIELDS)
 
 
 def replace_columns(con, submission_id: int, lineage: list[dict]) -> None:
     """Column lineage of a submission: for each sheet and canonical column, the header as the
     contact wrote it, the unit written and the factor applied (joins raw.* on submission_id
     and source_sheet)."""
-    con.execute("delete from audit.source_columns where submission_id = ?", [submission_id])
-    if lineage:
-        con.executemany(
-            "insert into audit.source_columns values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                [
-                    submission_id,
-                    c["sheet"],
-                    c["template"],
-                    c["header_row"],
-                    c["column_name"],
-                    c["header"],
-                    c["unit"],
-                    c["factor"],
-                ]
-                for c in lineage
-            ],
-        )
+    _replace_rows(con, "source_columns", submission_id, lineage, COLUMN_FIELDS)
 
 
 def replaced_submissions(con, submission_id: int, contracts: dict[str, Contract]) -> list[dict]:

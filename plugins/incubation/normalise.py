@@ -95,7 +95,7 @@ def parse_code(raw: object) -> Result:
             None,
             "该单元格以数字形式存储，长代码的末几位可能已被 Excel 截断；请将该列设为“文本”格式后重新录入",
         )
-    return re.sub(r"\s+", "", clean_text(raw)).lstrip("'").upper(), None
+    return "".join(clean_text(raw).split()).lstrip("'").upper(), None
 
 
 _APPROX_PREFIX = re.compile(r"^(约|大约|近|逾|超过|多于|不少于|>=|<=|>|<|≥|≤)")

@@ -162,20 +162,13 @@ def check(
     docs = settings.gx_docs(run_id) if run_id else None
     runner = SuiteRunner(settings.expectations_dir, settings.seeds_dir, list(contracts), docs)
     today = today or dt.date.today()
-    verdicts = check_files(
-        [(Path(item["path"]), item["unit_code"]) for item in files],
-        contracts=contracts,
-        units=units,
-        runner=runner,
-        today=today,
-        seeds_dir=settings.seeds_dir,
-        context_db=settings.build_db,
-        context_read_only=False,
-        limits=Limits(max_file_bytes=settings.max_file_mb * 1024 * 1024),
-    )
-    decided = []
-    for item, verdict in zip(files, verdicts, strict=True):
-        decided.append(_stage_verdict(settings, item["submission_id"], verdict))
+    spill = settings.work / "_spill"
+    shutil.rmtree(spill, ignore_errors=True)
+    decided: list[dict] = [{} for _ in files]
+
+    def stage(i: int, verdict: Verdict) -> None:
+        item = files[i]
+        decided[i] = _stage_verdict(settings, item["submission_id"], verdict)
         log.info(
             "%s %s: %s (%d errors, %d warnings, %d rows)",
             item["unit_code"],
@@ -185,6 +178,21 @@ def check(
             verdict.n_warnings,
             verdict.rows,
         )
+
+    check_files(
+        [(Path(item["path"]), item["unit_code"]) for item in files],
+        contracts=contracts,
+        units=units,
+        runner=runner,
+        today=today,
+        seeds_dir=settings.seeds_dir,
+        context_db=settings.build_db,
+        context_read_only=False,
+        limits=Limits(max_file_bytes=settings.max_file_mb * 1024 * 1024),
+        spill_dir=spill,
+        sink=stage,
+    )
+    shutil.rmtree(spill, ignore_errors=True)
     return decided
 
 
@@ -353,13 +361,21 @@ def _problems_of(con, submission_id: int) -> list[dict]:
 # ----------------------------------------------------------------------- build, publish
 @metered("build")
 def build(settings: Settings) -> dict:
-    """One dbt build (seeds, snapshots, models, tests), then the dbt docs of the warehouse
-    into the data home (``dbt/target/index.html``)."""
+    """One dbt build (seeds, snapshots, models, tests), then, when the project changed since
+    they were made, the dbt docs of the warehouse into the data home (``dbt/target/index.html``)."""
     with ledger.connect(settings.build_db, _contracts(settings)):
         pass  # raw and audit exist even on the very first night, before any file
     summary = run_dbt(settings, "build")
-    docs = run_dbt(settings, "docs", "generate")
     summary["docs"] = str(settings.dbt_target / "index.html")
+    # the docs (models, columns, descriptions) change with the project, not with the rows
+    marker = settings.dbt_target / "docs_fingerprint.txt"
+    fingerprint = freshness.project_fingerprint(settings)
+    current = marker.exists() and marker.read_text("utf-8") == fingerprint
+    if current and (settings.dbt_target / "catalog.json").exists():
+        summary["docs_seconds"] = 0.0
+        return summary
+    docs = run_dbt(settings, "docs", "generate")
+    marker.write_text(fingerprint, "utf-8")
     summary["docs_seconds"] = docs["seconds"]
     return summary
 

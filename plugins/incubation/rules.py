@@ -107,8 +107,24 @@ def _previous_period(period: str) -> str:
     return f"{year - 1}Q4" if quarter == 1 else f"{year}Q{quarter - 1}"
 
 
-def _row_map(frame: pd.DataFrame, fn) -> pd.Series:
-    return pd.Series([fn(row) for row in frame.to_dict("records")], index=frame.index, dtype=object)
+_RECORDS: list = [None, None, None]  # the last frame made dicts, its columns, the dicts
+
+
+def _records(frame: pd.DataFrame, columns: tuple[str, ...] | None) -> list[dict]:
+    """``frame[columns].to_dict("records")``, made once for the rules that walk one frame."""
+    if _RECORDS[0] is not frame or _RECORDS[1] != columns:
+        part = frame if columns is None else frame[list(columns)]
+        _RECORDS[:] = [frame, columns, part.to_dict("records")]
+    return _RECORDS[2]
+
+
+def _row_map(frame: pd.DataFrame, fn, columns: tuple[str, ...] | None = None) -> pd.Series:
+    """``fn`` of each row as a dict (of ``columns`` only, when given: faster on wide frames)."""
+    rows = _records(frame, columns)
+    return pd.Series([fn(row) for row in rows], index=frame.index, dtype=object)
+
+
+ROSTER_KEYS = ("carrier_id", "period", "status", "uscc")
 
 
 def _prev(ctx: CheckContext, row: dict) -> dict | None:
@@ -857,6 +873,7 @@ RULES: list[Rule] = [
                 and isinstance(r["uscc"], str)
                 and bool(c.active_uscc.get((r["uscc"], r["period"]), set()) - {r["carrier_id"]})
             ),
+            ROSTER_KEYS,
         ).astype(bool),
         needs_context=True,
     ),
@@ -876,6 +893,7 @@ RULES: list[Rule] = [
                     r["financing_cum"],
                 )
             ),
+            (*ROSTER_KEYS, "financing_cum"),
         ).astype(bool),
         needs_context=True,
     ),
@@ -1027,7 +1045,10 @@ def run_rules(
     problems = []
     for rule in rules_for(template, with_context):
         failing = rule.failing(frame, ctx).reindex(frame.index, fill_value=False)
-        for _, row in frame[failing.to_numpy(dtype=bool)].iterrows():
+        mask = failing.to_numpy(dtype=bool)
+        if not mask.any():
+            continue
+        for row in frame[mask].to_dict("records"):
             sheet = row["source_sheet"]
             values = [row[c] for c in rule.columns if c in row and _present(row[c])]
             message = rule.message_zh + _detail(rule, row, ctx)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stdnum.cn import uscc as _uscc
 
@@ -14,6 +15,7 @@ def has_valid_shape(code: str) -> bool:
     return bool(_CHARSET.match(code))
 
 
+@lru_cache(maxsize=2**18)  # the same enterprises come back every quarter
 def is_valid(code: str) -> bool:
     """Shape and check character both right."""
     return has_valid_shape(code) and _uscc.is_valid(code)

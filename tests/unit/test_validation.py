@@ -47,7 +47,7 @@ def test_good_and_bad_files_in_one_batch(tmp_path, contracts, units, runner, pro
     good = write_xlsx(tmp_path / "good.xlsx", {"登记": REGISTRY, "名单": GOOD_ROSTER})
     bad = write_xlsx(tmp_path / "bad.xlsx", {"名单": BAD_ROSTER})
     good_v, bad_v = check([good, bad], contracts, units, runner, project_settings)
-    assert good_v.status == ACCEPTED and good_v.problems == []
+    assert good_v.problems == [] and good_v.status == ACCEPTED
     assert bad_v.status == REJECTED
     errors = {(p.row, p.column, p.rule) for p in bad_v.problems if p.is_error}
     assert errors == {
@@ -91,3 +91,36 @@ def test_zone_values_come_from_the_seed(tmp_path, contracts, units, runner, proj
     path = write_xlsx(tmp_path / "r.xlsx", {"登记": [*REGISTRY, unknown_zone]})
     (verdict,) = check([path], contracts, units, runner, project_settings, unit="sci_tech_bureau")
     assert [(p.row, p.column, p.value) for p in verdict.problems] == [(3, "所属片区", "观音桥")]
+
+
+def test_batches_and_spilled_rows_give_the_same_verdicts(
+    tmp_path, contracts, units, runner, project_settings, monkeypatch
+):
+    """One file per batch, rows waiting on disk between the passes, verdicts handed to a sink
+    as they are final: the same problems as all files at once (the registry of the first file
+    authorises the roster of the others)."""
+    from incubation import checking
+
+    paths = [
+        write_xlsx(tmp_path / "good.xlsx", {"登记": REGISTRY, "名单": GOOD_ROSTER}),
+        write_xlsx(tmp_path / "bad.xlsx", {"名单": BAD_ROSTER}),
+        write_xlsx(tmp_path / "good2.xlsx", {"名单": GOOD_ROSTER}),
+    ]
+    together = check(paths, contracts, units, runner, project_settings)
+    monkeypatch.setattr(checking, "BATCH_ROWS", 1)
+    sunk = {}
+    apart = check_files(
+        [(p, "digital_park_mc") for p in paths],
+        contracts=contracts,
+        units=units,
+        runner=runner,
+        today=TODAY,
+        seeds_dir=project_settings.seeds_dir,
+        spill_dir=tmp_path / "spill",
+        sink=lambda i, v: sunk.setdefault(i, (v.status, v.rows)),
+    )
+    assert [(v.status, sorted(v.problems, key=repr)) for v in apart] == [
+        (v.status, sorted(v.problems, key=repr)) for v in together
+    ]
+    assert sunk == {i: (v.status, v.rows) for i, v in enumerate(together)}
+    assert not any((tmp_path / "spill").iterdir())  # nothing left behind
