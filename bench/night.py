@@ -294,6 +294,19 @@ def _short(f: dict) -> str:
     return f"{f['wall_s']} s wall, {f['cpu_s']} s CPU, {f['peak_rss_mb']} MB peak"
 
 
+def inbox(scale: int, out: Path, reuse: bool) -> dict:
+    """The generated inbox (made again unless ``reuse`` and one is there)."""
+    saved = out / "data.json"
+    if reuse and saved.exists():
+        data = json.loads(saved.read_text("utf-8"))
+        for key in ("history", "next", "floor_csv"):
+            data[key] = Path(data[key])
+        return data
+    data = generate(scale, out)
+    saved.write_text(json.dumps(data, default=str), "utf-8")
+    return data
+
+
 # ------------------------------------------------------------------------- reporting
 def report(scale: int, data: dict, results: dict, floor_figures: dict) -> list[str]:
     lines = [
@@ -301,10 +314,17 @@ def report(scale: int, data: dict, results: dict, floor_figures: dict) -> list[s
         f"+ {data['files_next']} new, {data['rows']['incubatee_roster']:,} roster rows "
         f"({data['rows_total']:,} rows in all templates)",
         "",
-        "| mode | night | wall s | CPU s | peak RSS MB | rows loaded | "
-        + " | ".join(f"{s} wall/CPU s, MB" for s in STAGES)
+        "Wall from start (dagtest) or trigger (scheduler) to the run's end. CPU and peak RSS of",
+        "the whole process tree: for the scheduler that is the deployment (api-server with its",
+        "workers, scheduler, dag-processor, and the task processes); the largest stage's own",
+        "peak is the memory a night needs. Per stage: wall/CPU seconds, peak MB of the process.",
+        "",
+        "| mode | night | wall s | CPU s | tree peak RSS MB | largest stage MB | rows loaded | "
+        + " | ".join(f"{s}" for s in STAGES)
         + " |",
-        "| --- | --- | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in STAGES) + " |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | "
+        + " | ".join("---:" for _ in STAGES)
+        + " |",
     ]
     for mode, nights_ in results.items():
         for label, f in nights_.items():
@@ -314,14 +334,17 @@ def report(scale: int, data: dict, results: dict, floor_figures: dict) -> list[s
                 cells.append(
                     f"{m['wall_s']:.1f}/{m['cpu_s']:.1f}, {m['peak_rss_mb']:.0f}" if m else ""
                 )
+            largest = max((m["peak_rss_mb"] for m in f["stages"].values()), default=0)
             lines.append(
                 f"| {mode} | {label} | {f['wall_s']} | {f['cpu_s']} | {f['peak_rss_mb']} | "
-                f"{f.get('rows_loaded')} | " + " | ".join(cells) + " |"
+                f"{largest:.0f} | {f.get('rows_loaded')} | " + " | ".join(cells) + " |"
             )
     lines.append(
         f"| floor | d (read_csv {floor_figures['load_s']} s + dbt build {floor_figures['dbt_s']} s) | "
         f"{floor_figures['wall_s']} | {floor_figures['cpu_s']} | {floor_figures['peak_rss_mb']} | "
-        f"{floor_figures['rows']} | " + " | ".join("" for _ in STAGES) + " |"
+        f"{floor_figures['peak_rss_mb']:.0f} | {floor_figures['rows']} | "
+        + " | ".join("" for _ in STAGES)
+        + " |"
     )
     d = floor_figures["wall_s"]
     lines.append("")
@@ -343,6 +366,9 @@ def main() -> None:
     )
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the inbox generated in --workdir before"
+    )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="incubation-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -350,7 +376,7 @@ def main() -> None:
     b_by_scale: dict[int, dict[str, float]] = {}
     for scale in args.scale:
         print(f"S={scale}: generating in {workdir}", flush=True)
-        data = generate(scale, workdir / f"s{scale}")
+        data = inbox(scale, workdir / f"s{scale}", args.reuse)
         results = {mode: nights(mode, data, workdir / f"s{scale}") for mode in args.modes}
         floor_figures = floor(data, workdir / f"s{scale}")
         out += [*report(scale, data, results, floor_figures), ""]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import tempfile
 import time
 from pathlib import Path
@@ -22,17 +23,18 @@ from incubation.readers import read_file
 from incubation.settings import Settings
 
 from bench.common import append_results, machine_line, versions_line
+from bench.generate import HISTORY, ROSTER_SCALE
 
 
 def roster_rows(n: int) -> list[dict]:
-    world = build_world(scale=3.0)
-    pool = [r for rows in world.rosters.values() for r in rows]
-    out = []
-    for i in range(n):
-        row = dict(pool[i % len(pool)])
-        row["entity_name"] = f"{row['entity_name']}#{i}"
-        out.append(row)
-    return out
+    """``n`` roster rows of the benchmark world (distinct enterprises, dates and codes, as a
+    real inbox has: repeating rows would flatter a parser that remembers values it has seen)."""
+    copies = max(1, math.ceil(n / 14_000))
+    world = build_world(quarters=HISTORY, scale=ROSTER_SCALE, copies=copies)
+    rows = [r for rows in world.rosters.values() for r in rows]
+    if len(rows) < n:
+        raise ValueError(f"the world has {len(rows)} roster rows, fewer than {n}")
+    return rows[:n]
 
 
 def write_files(n: int, folder: Path, contracts) -> dict[str, Path]:

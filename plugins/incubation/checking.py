@@ -33,7 +33,7 @@ from .validation import SuiteRunner
 
 ACCEPTED = "accepted"
 REJECTED = "rejected"
-BATCH_ROWS = 200_000
+BATCH_ROWS = 100_000
 FILE_INDEX = "file_index"
 
 
@@ -90,8 +90,13 @@ def _parse(path: Path, unit_code: str, contracts, units, limits: Limits | None) 
     unvalidatable = {p.sheet for p in result.problems if p.rule == "missing_column"}
     frames = {
         template: frame[~frame["source_sheet"].isin(unvalidatable)].reset_index(drop=True)
+        if unvalidatable
+        else frame
         for template, frame in result.frames_by_template().items()
     }
+    result.frames = {}  # one copy of the rows: the _Parsed's own
+    for sheet in result.sheets:
+        sheet.frame = None
     return _Parsed(
         path,
         unit_code,
@@ -121,9 +126,10 @@ def check_files(
 
     Memory follows the largest batch of files, not the night: files are parsed and validated
     in batches of about ``BATCH_ROWS`` rows; with a ``spill_dir`` each file's rows then wait
-    there (pickled frames, read back by this same call) for the second pass, and with a ``sink`` each verdict is handed over
-    (to be staged) and its rows dropped as soon as it is final. The second pass needs, of the
-    other files, only what the context keeps (counts, keys), gathered batch by batch."""
+    there (pickled frames, read back by this same call) for the second pass, and with a
+    ``sink`` each verdict is handed over (to be staged) and its rows dropped as soon as it is
+    final. The second pass needs, of the other files, only what the context keeps (counts,
+    keys), gathered batch by batch."""
     parsed: list[_Parsed] = []
     reference = reference_context(seeds_dir, today)  # for the row-level rules
     # what this night's acceptable files contribute (zone names: to place their carriers)

@@ -264,7 +264,8 @@ def parse_period(raw: object) -> Result:
     match = _SPAN_YEAR.match(text)
     if match:
         return _span(_year(match["y"]), 1, 12), None
-    day, _error = parse_date(_AS_OF.match(text)["day"])
+    as_of = _AS_OF.match(text)
+    day, _error = parse_date(as_of["day"]) if as_of else (None, None)
     if day is not None:
         return _period_of_day(day)
     return None, "不是可识别的报告期，请按 2025Q3（或“2025年第三季度”“2025年9月”）填写"

@@ -60,7 +60,7 @@ class ParsedSheet:
     template: str
     header_row: int  # 1-based, as in Excel
     headers: dict[str, str]  # canonical column -> header as written
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None  # dropped once the file's frames are taken (checking)
     units: dict[str, str | None] = field(default_factory=dict)  # column -> unit as written
     factors: dict[str, float] = field(default_factory=dict)  # column -> factor to canonical
 

@@ -193,6 +193,33 @@ def test_06_total_rows_dropped_and_compared(tmp_path, contracts, units):
     assert "71" in message and "70" in message and "2 行" in message
 
 
+def test_06_subtotals_below_each_zone_group(tmp_path, contracts, units):
+    header = ["序号", "报告期", "载体编码", "期末载体面积", "期末在孵企业数", "期末在孵创业团队数"]
+    path = write_csv(
+        tmp_path / "zones.csv",
+        [
+            header,
+            ["一、总部城片区", "", "", "", "", ""],
+            ["1", "2025Q3", "YZ-FH-0001", "1000", "10", "2"],
+            ["2", "2025Q3", "YZ-FH-0002", "2000", "20", "4"],
+            ["小计", "", "", "3000", "30", "6"],
+            ["二、电创园片区", "", "", "", "", ""],
+            ["3", "2025Q3", "YZ-FH-0007", "4000", "40", "8"],
+            ["小计", "", "", "4000", "40", "9"],  # teams: 8
+            ["总计", "", "", "7000", "70", "15"],  # teams: 14
+        ],
+    )
+    result = parse(path, contracts, units)
+    assert errors(result) == []
+    assert [r[:3] for r in rows(result.frames["carrier_period_report"])] == [
+        [3, "2025Q3", "YZ-FH-0001"],
+        [4, "2025Q3", "YZ-FH-0002"],
+        [7, "2025Q3", "YZ-FH-0007"],
+    ]
+    mismatches = [(p.row, p.column, p.value) for p in result.problems if p.rule == "total_mismatch"]
+    assert mismatches == [(9, "期末在孵创业团队数", "15"), (8, "期末在孵创业团队数", "9")]
+
+
 def test_07_qizhong_columns_and_their_parent(tmp_path, contracts, units):
     path = write_xlsx(
         tmp_path / "qizhong.xlsx",

@@ -90,3 +90,9 @@ def test_quarter_end_and_period_of():
     assert n.quarter_end("2025Q1") == dt.date(2025, 3, 31)
     assert n.quarter_end("2024Q4") == dt.date(2024, 12, 31)
     assert n.period_of(dt.date(2025, 8, 15)) == "2025Q3"
+
+
+@pytest.mark.parametrize("raw", ["'", "截至", "年", "Q"])
+def test_period_fragments_are_refused_not_raised(raw):
+    value, error = n.parse_period(raw)
+    assert value is None and "2025Q3" in error
