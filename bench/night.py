@@ -32,6 +32,8 @@ import threading
 import time
 from pathlib import Path
 
+from incubation.airflow_env import airflow_env
+
 from bench.common import append_results, machine_line, versions_line
 from bench.generate import generate
 
@@ -88,9 +90,6 @@ class TreeMeter:
 
 
 def env_for(home: Path, airflow_home: Path, **extra: str) -> dict[str, str]:
-    sys.path.insert(0, str(PROJECT / "plugins"))
-    from incubation.airflow_env import airflow_env
-
     env = airflow_env(
         {**os.environ, "INCUBATION_HOME": str(home), "AIRFLOW_HOME": str(airflow_home)}
     )

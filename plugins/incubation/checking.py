@@ -92,7 +92,7 @@ def _parse(path: Path, unit_code: str, contracts, units, limits: Limits | None) 
         template: frame[~frame["source_sheet"].isin(unvalidatable)].reset_index(drop=True)
         if unvalidatable
         else frame
-        for template, frame in result.frames_by_template().items()
+        for template, frame in result.frames.items()
     }
     result.frames = {}  # one copy of the rows: the _Parsed's own
     for sheet in result.sheets:

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 COLUMN_TYPES = ("text", "code", "enum", "int", "decimal", "date", "period", "bool")
+MATCH_CACHE = 50_000  # header spellings remembered per contract
 MEASURE_KINDS = ("stock", "flow_period", "flow_ytd", "cumulative")
 
 DUCKDB_TYPES = {
@@ -97,6 +98,8 @@ class Contract:
         """The canonical column a header names, or None. Trailing bracketed parts are taken
         off one at a time, so '在孵企业使用面积（含公共服务面积）（平方米）' matches too."""
         if header not in self._matched:  # the same headers come back in every file
+            if len(self._matched) >= MATCH_CACHE:  # header detection tries data rows too
+                self._matched.clear()
             self._matched[header] = self._match_header(header)
         return self._matched[header]
 

@@ -57,10 +57,6 @@ def fill_merged(
     return grid
 
 
-def _text(cell: object) -> str:
-    return "" if cell is None else clean_text(cell)
-
-
 def _written(cell: object) -> str:
     """A header cell as the contact wrote it (white space collapsed, nothing normalised)."""
     if cell is None:
@@ -126,7 +122,7 @@ def find_header(
     for first in range(scan):
         if scored and first > max(s[3].last_row for s in scored):
             break  # past the end of a header already found: these rows are data
-        if not any(_text(c) for c in grid[first]):
+        if not any(clean_text(c) for c in grid[first]):
             continue
         for depth in range(1, MAX_HEADER_DEPTH + 1):
             last = first + depth - 1
@@ -170,7 +166,7 @@ def _match_block(
 
 def is_code_row(row: list[object]) -> bool:
     """The column-code row under a form's header: 甲 乙 1 2 3 …, A B C …, 栏次 1 2 3."""
-    cells = [_text(c) for c in row if _text(c)]
+    cells = [clean_text(c) for c in row if clean_text(c)]
     if len(cells) < 2 or not all(_CODE_CELL.match(c) for c in cells):
         return False
     numbers = [int(c) for c in cells if c.isdigit()]

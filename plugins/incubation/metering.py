@@ -11,9 +11,7 @@ so ``bench/`` can compare the two and an engineer can see which stage grew.
 
 from __future__ import annotations
 
-import ctypes
 import functools
-import gc
 import json
 import logging
 import os
@@ -84,14 +82,6 @@ def measure():
         )
 
 
-def release_memory() -> None:
-    """Give back to the system what a stage freed: in one process (dag.test) the next stage
-    would otherwise start on the heap the previous one grew (glibc keeps freed arenas)."""
-    gc.collect()
-    with suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
 def record(metrics_file: Path, line: dict) -> None:
     metrics_file.parent.mkdir(parents=True, exist_ok=True)
     with metrics_file.open("a", encoding="utf-8") as fh:
@@ -108,7 +98,6 @@ def metered(stage: str) -> Callable:
             run_id = kwargs.get("run_id") or os.environ.get("AIRFLOW_CTX_DAG_RUN_ID")
             with measure() as figures:
                 result = fn(settings, *args, **kwargs)
-            release_memory()
             line = {"stage": stage, "run_id": run_id, "pid": os.getpid(), **figures}
             log.info("stage %s: %s", stage, line)
             try:

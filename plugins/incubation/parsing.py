@@ -17,7 +17,7 @@ from .contracts import Column, Contract, UnitTable, normalise_text, split_header
 from .layout import HeaderBlock, fill_merged, find_header, is_code_row, looks_transposed
 from .normalise import PARSERS, clean_text, excel_error, is_null, read_quantity
 from .problems import SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_WARNING, Problem
-from .readers import Sheet
+from .readers import Sheet, column_letter
 from .rollup import roll_up
 from .totals import Totals
 
@@ -71,9 +71,6 @@ class ParseResult:
     problems: list[Problem] = field(default_factory=list)
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # by template, rolled up
 
-    def frames_by_template(self) -> dict[str, pd.DataFrame]:
-        return self.frames
-
     def column_lineage(self) -> list[dict]:
         """Per sheet and canonical column: the header as the contact wrote it, its unit and
         the factor applied to reach the contract's unit."""
@@ -92,31 +89,8 @@ class ParseResult:
         ]
 
 
-def _cell_str(value: object) -> str:
-    return "" if value is None else clean_text(value)
-
-
-def detect_template(
-    sheet: Sheet, contracts: dict[str, Contract]
-) -> tuple[Contract | None, int | None, dict[int, str], list[str]]:
-    """The contract and last header row (0-based) of a sheet, or the names of contracts that fit."""
-    block, ties = find_header(fill_merged(sheet.rows, sheet.merged), contracts, bool(sheet.merged))
-    if block is None:
-        return None, None, {}, ties
-    return block.contract, block.last_row, block.columns, [block.contract.name]
-
-
 def _is_blank(row: list[object]) -> bool:
-    return all(is_null(c) or _cell_str(c) == "" for c in row)
-
-
-def _column_letter(idx: int) -> str:
-    letters = ""
-    idx += 1
-    while idx:
-        idx, rem = divmod(idx - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return all(is_null(c) or clean_text(c) == "" for c in row)
 
 
 @dataclass
@@ -289,7 +263,7 @@ def parse_sheet(
             first_data = False
             if is_code_row(row):
                 continue  # 甲 乙 1 2 3 under the header
-            if {_cell_str(c) for c in row if _cell_str(c)} <= names:
+            if {clean_text(c) for c in row if clean_text(c)} <= names:
                 continue  # the templates' (hidden) row of canonical column names
         label = _label(row)
         if any(label.startswith(m) for m in FOOTER_MARKERS):
@@ -315,7 +289,7 @@ def parse_sheet(
                 problem(
                     severity,
                     rule,
-                    message.replace("{cell}", f"{_column_letter(spec.idx)}{excel_row}"),
+                    message.replace("{cell}", f"{column_letter(spec.idx)}{excel_row}"),
                     fix,
                     excel_row,
                     spec.header,
@@ -355,7 +329,7 @@ class _Spec:
 def _label(row: list[object]) -> str:
     """The first filled cell of a row (where 合计, 注： and 填表人 are written)."""
     for cell in row:
-        text = _cell_str(cell)
+        text = clean_text(cell)
         if text:
             return text
     return ""
@@ -396,14 +370,14 @@ def _read_cell(raw: object, spec: _Spec, issue: str | None, units: UnitTable):
                     "value_marker",
                     note,
                     "请填写不带单位和文字的数值",
-                    _cell_str(raw),
+                    clean_text(raw),
                 )
             )
     else:
         value, error = PARSERS[col.type](raw)
     if error:
         found.append(
-            (SEVERITY_ERROR, f"type_{col.type}", error, _fix_for_type(col.type), _cell_str(raw))
+            (SEVERITY_ERROR, f"type_{col.type}", error, _fix_for_type(col.type), clean_text(raw))
         )
     return value, found
 

@@ -136,6 +136,16 @@ def cell_issues(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     return found
 
 
+def column_letter(idx: int) -> str:
+    """Excel's name of a 0-based column: 0 -> A, 26 -> AA."""
+    letters = ""
+    idx += 1
+    while idx:
+        idx, rem = divmod(idx - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def _cell_index(ref: re.Match) -> tuple[int, int]:
     column = 0
     for char in ref.group(1).decode():

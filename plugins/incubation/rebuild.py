@@ -71,9 +71,7 @@ def rebuild(settings: Settings) -> dict:
                         f"submission {submission_id}: archived file {path} is missing"
                     )
                 parsed = parse_sheets(read_file(path, file_name), contracts, units)
-                rows += _load_rows(
-                    con, contracts, submission_id, decided_at, parsed.frames_by_template()
-                )
+                rows += _load_rows(con, contracts, submission_id, decided_at, parsed.frames)
                 ledger.replace_columns(con, submission_id, parsed.column_lineage())
         if i < len(nights) - 1:
             # the history the snapshots keep is made night by night, as the nights made it

@@ -1042,6 +1042,13 @@ def run_rules(
     ctx: CheckContext,
     with_context: bool | None = None,
 ) -> list[Problem]:
+    try:
+        return _failing_rows(template, frame, headers, ctx, with_context)
+    finally:
+        _RECORDS[:] = [None, None, None]  # keep no frame alive past its rules
+
+
+def _failing_rows(template, frame, headers, ctx, with_context) -> list[Problem]:
     problems = []
     for rule in rules_for(template, with_context):
         failing = rule.failing(frame, ctx).reindex(frame.index, fill_value=False)

@@ -13,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from .contracts import Contract
+from .readers import column_letter
 from .validation import load_suite_json
 
 EXAMPLES = {
@@ -90,7 +91,7 @@ def write_template(contract: Contract, out: Path, expectations_dir: Path, seeds_
         if sets.get(col.name):
             for i, value in enumerate(sets[col.name]):
                 lists.write_string(i, j, value)
-            ref = f"='_选项'!${_col(j)}$1:${_col(j)}${len(sets[col.name])}"
+            ref = f"='_选项'!${column_letter(j)}$1:${column_letter(j)}${len(sets[col.name])}"
             ws.data_validation(
                 2,
                 j,
@@ -121,15 +122,6 @@ def write_template(contract: Contract, out: Path, expectations_dir: Path, seeds_
         guide.write_string(i, 4, EXAMPLES.get(col.name, ""))
     wb.close()
     return path
-
-
-def _col(j: int) -> str:
-    name = ""
-    j += 1
-    while j:
-        j, rem = divmod(j - 1, 26)
-        name = chr(65 + rem) + name
-    return name
 
 
 def write_templates(

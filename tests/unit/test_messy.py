@@ -16,6 +16,7 @@ from incubation.safety import inspect
 from tests.helpers import write_csv, write_openpyxl, write_xls, write_xlsx
 
 KEY = ["source_row", "period", "carrier_id", "area_m2_eop", "incubatees_eop", "teams_eop"]
+BASE_HEADER = ["报告期", "载体编码", "期末载体面积", "期末在孵企业数", "期末在孵创业团队数"]
 ROSTER_HEADER = ["报告期", "载体编码", "主体类型", "企业（团队）名称", "入驻日期", "在孵状态"]
 
 
@@ -140,11 +141,7 @@ def test_04_column_code_row_and_05_serial_numbers(tmp_path, contracts, units):
             "季报": [
                 [
                     "序号",
-                    "报告期",
-                    "载体编码",
-                    "期末载体面积",
-                    "期末在孵企业数",
-                    "期末在孵创业团队数",
+                    *BASE_HEADER,
                 ],
                 ["甲", "乙", "丙", 1, 2, 3],
                 ["一、解放碑片区"],
@@ -167,7 +164,7 @@ def test_04_column_code_row_and_05_serial_numbers(tmp_path, contracts, units):
 
 
 def test_06_total_rows_dropped_and_compared(tmp_path, contracts, units):
-    header = ["报告期", "载体编码", "期末载体面积", "期末在孵企业数", "期末在孵创业团队数"]
+    header = BASE_HEADER
     path = write_xlsx(
         tmp_path / "totals.xlsx",
         {
@@ -226,11 +223,7 @@ def test_07_qizhong_columns_and_their_parent(tmp_path, contracts, units):
         {
             "季报": [
                 [
-                    "报告期",
-                    "载体编码",
-                    "期末载体面积",
-                    "期末在孵企业数",
-                    "期末在孵创业团队数",
+                    *BASE_HEADER,
                     "有效知识产权数",
                     None,
                 ],
@@ -251,7 +244,7 @@ def test_08_footer_blocks_are_cut(tmp_path, contracts, units):
     path = write_csv(
         tmp_path / "footer.csv",
         [
-            ["报告期", "载体编码", "期末载体面积", "期末在孵企业数", "期末在孵创业团队数"],
+            BASE_HEADER,
             ["2025Q3", "YZ-FH-0001", "1000", "10", "2"],
             ["注：1. 本表由各载体运营主体填报；2. 面积按建筑面积计"],
             ["2025Q3", "不是数据", "x", "x", "x"],
@@ -366,11 +359,7 @@ def test_12_units_in_headers_and_section_units(tmp_path, contracts, units):
 
 def test_13_and_18_units_and_markers_inside_cells(tmp_path, contracts, units):
     header = [
-        "报告期",
-        "载体编码",
-        "期末载体面积",
-        "期末在孵企业数",
-        "期末在孵创业团队数",
+        *BASE_HEADER,
         "在孵企业从业人员",
         "在孵企业总收入（万元）",
     ]
@@ -411,11 +400,7 @@ def test_14_15_16_full_width_separators_text_numbers_and_nulls(tmp_path, contrac
         tmp_path / "text.csv",
         [
             [
-                "报告期",
-                "载体编码",
-                "期末载体面积",
-                "期末在孵企业数",
-                "期末在孵创业团队数",
+                *BASE_HEADER,
                 "本期新增在孵企业数",
                 "备注",
             ],
@@ -444,7 +429,7 @@ def test_17_excel_errors_and_formulas_without_cached_values(tmp_path, contracts,
     path = write_openpyxl(
         tmp_path / "formulas.xlsx",
         [
-            ["报告期", "载体编码", "期末载体面积", "期末在孵企业数", "期末在孵创业团队数"],
+            BASE_HEADER,
             ["2025Q3", "YZ-FH-0001", 1000, 10, "#DIV/0!"],
             ["2025Q3", "YZ-FH-0002", "=C2*2", 20, 4],
         ],
@@ -468,11 +453,7 @@ def test_17_excel_errors_and_formulas_without_cached_values(tmp_path, contracts,
 )
 def test_19_20_monthly_file_rolled_up_by_measure_kind(tmp_path, contracts, units, written, months):
     header = [
-        "报告期",
-        "载体编码",
-        "期末载体面积",
-        "期末在孵企业数",
-        "期末在孵创业团队数",
+        *BASE_HEADER,
         "本期新增在孵企业数",
         "在孵企业总收入",
         "累计毕业企业数",
@@ -499,11 +480,7 @@ def test_19_20_monthly_file_rolled_up_by_measure_kind(tmp_path, contracts, units
 
 def test_19_spans_and_incomplete_quarters(tmp_path, contracts, units):
     header = [
-        "报告期",
-        "载体编码",
-        "期末载体面积",
-        "期末在孵企业数",
-        "期末在孵创业团队数",
+        *BASE_HEADER,
         "本期新增在孵企业数",
         "在孵企业总收入",
     ]
