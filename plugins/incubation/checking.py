@@ -27,7 +27,7 @@ from .contracts import Contract, UnitTable
 from .parsing import ParseResult, parse_sheets
 from .problems import SEVERITY_ERROR, SEVERITY_WARNING, Problem, count
 from .readers import UnreadableFile, read_file
-from .rules import CheckContext, run_rules
+from .rules import CheckContext, run_rules, run_rules_stacked
 from .safety import Limits, inspect
 from .validation import SuiteRunner
 
@@ -192,9 +192,12 @@ def _first_pass(
         headers = {k: v for i, _ in batch for k, v in parsed[i].headers.items()}
         for file_index, problem in runner.problems(template, stacked, headers, FILE_INDEX):
             parsed[file_index].problems.append(problem)
+        by_file = {i: parsed[i].headers for i, _ in batch}
+        for file_index, problem in run_rules_stacked(
+            template, stacked, by_file, reference, FILE_INDEX
+        ):
+            parsed[file_index].problems.append(problem)
         del stacked
-        for i, frame in batch:
-            parsed[i].problems += run_rules(template, frame, parsed[i].headers, reference, False)
         share = (time.perf_counter() - started) / len(batch)
         for i, _ in batch:
             parsed[i].validate_seconds += share

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from .reference import read_seed
-from .rules import LEVEL_RANK, Carrier, CheckContext, _previous_period
+from .rules import LEVEL_RANK, Carrier, CheckContext, _map_unique, _previous_period
 
 log = logging.getLogger(__name__)
 
@@ -177,8 +177,8 @@ def _add_roster(ctx: CheckContext, roster: pd.DataFrame) -> None:
     frame = roster[["carrier_id", "period", "entity_kind", "status", "uscc"]].copy()
     active = frame["status"].eq("在孵").fillna(False).astype(bool)
     enterprise = frame["entity_kind"].eq("企业").fillna(False).astype(bool)
-    starts = frame["period"].map(
-        lambda p: pd.Timestamp(_quarter_start(p)) if isinstance(p, str) else pd.NaT
+    starts = pd.to_datetime(
+        _map_unique(frame["period"], lambda p: _quarter_start(p) if isinstance(p, str) else None)
     )
     graduated_now = frame["status"].eq("已毕业").fillna(False).astype(bool) & (
         pd.to_datetime(roster["graduation_date"]) >= starts
@@ -193,13 +193,15 @@ def _add_roster(ctx: CheckContext, roster: pd.DataFrame) -> None:
     for key, row in zip(counts.index, counts.to_dict("records"), strict=True):
         ctx.roster_counts[key] = {k: int(v) for k, v in row.items()}
     shared = frame.loc[active & frame["uscc"].notna(), ["uscc", "period", "carrier_id"]]
-    for code, period, carrier_id in shared.itertuples(index=False):
-        ctx.active_uscc.setdefault((code, period), set()).add(carrier_id)
-    funded = roster["uscc"].notna() & roster["financing_cum"].notna()
-    for carrier_id, code, period, amount in roster.loc[
-        funded, ["carrier_id", "uscc", "period", "financing_cum"]
-    ].itertuples(index=False):
-        ctx.financing[(carrier_id, code, period)] = float(amount)
+    keys = zip(shared["uscc"].tolist(), shared["period"].tolist(), strict=True)
+    for key, carrier_id in zip(keys, shared["carrier_id"].tolist(), strict=True):
+        ctx.active_uscc.setdefault(key, set()).add(carrier_id)
+    funded = roster.loc[
+        roster["uscc"].notna() & roster["financing_cum"].notna(),
+        ["carrier_id", "uscc", "period", "financing_cum"],
+    ]
+    keys = zip(*(funded[c].tolist() for c in ("carrier_id", "uscc", "period")), strict=True)
+    ctx.financing.update(zip(keys, funded["financing_cum"].astype(float).tolist(), strict=True))
 
 
 def _quarter_start(period: str) -> dt.date:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -120,24 +120,32 @@ class UnitTable:
     """Unit spellings by dimension, with the factor to the canonical unit."""
 
     dimensions: dict[str, dict]
+    _keyed: dict[str, dict[str, float]] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # dimension -> header_key(spelling) -> factor
+
+    def __post_init__(self):
+        for dim, spec in self.dimensions.items():
+            self._keyed[dim] = {header_key(k): float(v) for k, v in spec["spellings"].items()}
 
     def dimension_of(self, unit: str) -> str | None:
         key = header_key(unit)
-        for dim, spec in self.dimensions.items():
-            if key in {header_key(s) for s in spec["spellings"]}:
+        for dim, spellings in self._keyed.items():
+            if key in spellings:
                 return dim
         return None
 
     def factor(self, from_unit: str, to_unit: str) -> float | None:
         """Multiply a value in ``from_unit`` by this to get ``to_unit``; None if unrelated."""
-        for spec in self.dimensions.values():
-            spellings = {header_key(k): float(v) for k, v in spec["spellings"].items()}
-            src, dst = spellings.get(header_key(from_unit)), spellings.get(header_key(to_unit))
+        src_key, dst_key = header_key(from_unit), header_key(to_unit)
+        for spellings in self._keyed.values():
+            src, dst = spellings.get(src_key), spellings.get(dst_key)
             if src is not None and dst is not None:
                 return src / dst
         return None
 
 
+@lru_cache(maxsize=65_536)  # the same headers come back in every file and for every contract
 def split_header_unit(header: str) -> tuple[str, str | None]:
     """Split '载体总面积（平方米）' into ('载体总面积', '平方米'). Units are found after NFKC."""
     text = normalise_text(header)

@@ -40,14 +40,19 @@ class HeaderBlock:
 def fill_merged(
     rows: list[list[object]], merged: list[tuple[int, int, int, int]]
 ) -> list[list[object]]:
-    """A copy of ``rows`` where every cell of a merged range holds the range's value."""
-    grid = [list(r) for r in rows]
+    """``rows`` where every cell of a merged range holds the range's value (the rows a range
+    touches are copies; the others are shared with ``rows``)."""
+    grid = list(rows)
+    copied: set[int] = set()
     for r0, c0, r1, c1 in merged:
         if r0 >= len(grid):
             continue
         row0 = grid[r0]
         value = row0[c0] if c0 < len(row0) else None
         for r in range(r0, min(r1, len(grid) - 1) + 1):
+            if r not in copied:
+                grid[r] = list(grid[r])
+                copied.add(r)
             row = grid[r]
             if len(row) <= c1:
                 row.extend([None] * (c1 + 1 - len(row)))

@@ -9,10 +9,13 @@ unit. Every row keeps its lineage: sheet name and the row number the contact see
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
+from .cells import MAX_INT, read_column
 from .contracts import Column, Contract, UnitTable, normalise_text, split_header_unit
 from .layout import HeaderBlock, fill_merged, find_header, is_code_row, looks_transposed
 from .normalise import PARSERS, clean_text, excel_error, is_null, read_quantity
@@ -21,7 +24,7 @@ from .readers import Sheet, column_letter
 from .rollup import roll_up
 from .totals import Totals
 
-TOTAL_MARKERS = ("合计", "总计", "小计")
+TOTAL_MARKERS = ("合计", "总计", "小计")  # tuples: str.startswith takes them whole
 FOOTER_MARKERS = (
     "填表人",
     "单位负责人",
@@ -36,7 +39,6 @@ INSTRUCTION_SHEETS = ("填报说明", "说明", "填表说明", "instructions")
 # Columns a form carries that are not data: 序号 in any style, row codes.
 IGNORED_HEADERS = ("序号", "行号", "行次", "栏次", "列号", "代码")
 LINEAGE_COLUMNS = ("source_sheet", "source_row")
-MEMO_CELLS = 200_000  # distinct cell values remembered per sheet
 # A group heading row: 一、解放碑片区 / （二）化龙桥片区 / 第三部分
 _SECTION = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部分类])"
@@ -188,6 +190,8 @@ def _quantity_value(
     if col.type == "int":
         if abs(value - round(value)) > 1e-6:
             return None, "应为整数", None
+        if abs(value) >= MAX_INT:
+            return None, "数值过大，请核对（是否多输入了数字或单位有误）", None
         value = round(value)
     return value, None, "；".join(notes) or None
 
@@ -245,63 +249,19 @@ def parse_sheet(
         )
         for idx, name in mapped.at.items()
     ]
-    records: list[dict[str, object]] = []
-    memo: dict[tuple, tuple] = {}
     totals = Totals(contract, mapped.headers)
-    first_data = True
-    for offset, row in enumerate(grid[block.last_row + 1 :]):
-        row_idx = block.last_row + 1 + offset
-        excel_row = row_idx + 1
-        cells = {s.name: row[s.idx] if s.idx < len(row) else None for s in specs}
-        if all(is_null(v) for v in cells.values()) and not any(
-            (row_idx, s.idx) in issues for s in specs
-        ):
-            if any(_label(row).startswith(m) for m in FOOTER_MARKERS):
-                break
-            continue
-        if first_data:
-            first_data = False
-            if is_code_row(row):
-                continue  # 甲 乙 1 2 3 under the header
-            if {clean_text(c) for c in row if clean_text(c)} <= names:
-                continue  # the templates' (hidden) row of canonical column names
-        label = _label(row)
-        if any(label.startswith(m) for m in FOOTER_MARKERS):
-            break
-        compact = label.replace(" ", "")
-        if any(compact.startswith(m) for m in TOTAL_MARKERS):
-            totals.total_row(compact, excel_row, _total_values(cells, mapped, contract, units))
-            continue
-        if _SECTION.match(compact) and sum(not is_null(v) for v in cells.values()) <= 1:
-            totals.section()
-            continue
-        record: dict[str, object] = {"source_sheet": sheet.name, "source_row": excel_row}
-        for spec in specs:
-            raw, issue = cells[spec.name], issues.get((row_idx, spec.idx))
-            key = (spec.idx, type(raw), raw)
-            if issue is None and key in memo:
-                value, found = memo[key]  # enumerations, periods, codes repeat down a column
-            else:
-                value, found = _read_cell(raw, spec, issue, units)
-                if issue is None and len(memo) < MEMO_CELLS:
-                    memo[key] = value, found
-            for severity, rule, message, fix, shown in found:
-                problem(
-                    severity,
-                    rule,
-                    message.replace("{cell}", f"{column_letter(spec.idx)}{excel_row}"),
-                    fix,
-                    excel_row,
-                    spec.header,
-                    shown,
-                )
-            record[spec.name] = value
-        records.append(record)
-        totals.data_row(record)
-
-    for severity, rule, message, fix, row, column, value in totals.mismatches():
+    data_rows = _data_rows(
+        grid,
+        block.last_row + 1,
+        specs,
+        issues,
+        names,
+        totals,
+        lambda cells: _total_values(cells, mapped, contract, units),
+    )
+    frame = _read_columns(sheet.name, grid, data_rows, specs, issues, contract, units, problem)
+    for severity, rule, message, fix, row, column, value in totals.mismatches(frame):
         problem(severity, rule, message, fix, row, column, value)
-    frame = to_frame(records, contract)
     parsed = ParsedSheet(
         sheet.name,
         contract.name,
@@ -324,6 +284,127 @@ class _Spec:
     header: str
     unit: str | None
     factor: float
+
+
+def _data_rows(
+    grid: list[list[object]],
+    first: int,
+    specs: list[_Spec],
+    issues: dict[tuple[int, int], str],
+    names: set[str],
+    totals: Totals,
+    total_values: Callable[[dict[str, object]], dict[str, float]],
+) -> list[int]:
+    """The grid rows under the header that hold data (0-based). Blank rows, the code row,
+    group headings and 合计 rows are passed over (合计 rows to ``totals``); a footer ends the
+    table. Rows are padded to the header's width."""
+    width = max((s.idx for s in specs), default=-1) + 1
+    at = [s.idx for s in specs]
+    issue_rows = {r for r, _c in issues}
+    rows: list[int] = []
+    first_data = True
+    for row_idx in range(first, len(grid)):
+        row = grid[row_idx]
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+        if row_idx not in issue_rows and all(
+            row[i] is None or row[i] == "" or is_null(row[i]) for i in at
+        ):
+            if _label(row).startswith(FOOTER_MARKERS):
+                break
+            continue
+        if first_data:
+            first_data = False
+            if is_code_row(row):
+                continue  # 甲 乙 1 2 3 under the header
+            if {clean_text(c) for c in row if clean_text(c)} <= names:
+                continue  # the templates' (hidden) row of canonical column names
+        if not _may_be_marked(row):
+            rows.append(row_idx)
+            totals.data_row()
+            continue
+        label = _label(row)
+        if label.startswith(FOOTER_MARKERS):
+            break
+        compact = label.replace(" ", "")
+        if compact.startswith(TOTAL_MARKERS):
+            totals.total_row(
+                compact, row_idx + 1, total_values({s.name: row[s.idx] for s in specs})
+            )
+            continue
+        if _SECTION.match(compact) and sum(not is_null(row[i]) for i in at) <= 1:
+            totals.section()
+            continue
+        rows.append(row_idx)
+        totals.data_row()
+    return rows
+
+
+def _read_columns(
+    sheet_name: str,
+    grid: list[list[object]],
+    data_rows: list[int],
+    specs: list[_Spec],
+    issues: dict[tuple[int, int], str],
+    contract: Contract,
+    units: UnitTable,
+    problem,
+) -> pd.DataFrame:
+    """The canonical frame of a sheet's data rows, read column by column (``cells``)."""
+    excel_rows = np.asarray(data_rows, dtype=np.int64) + 1
+    position = {r: p for p, r in enumerate(data_rows)} if issues else {}
+    columns: dict[str, object] = {
+        "source_sheet": pd.array([sheet_name] * len(data_rows), dtype="str"),
+        "source_row": pd.arrays.IntegerArray(excel_rows, np.zeros(len(data_rows), dtype=bool)),
+    }
+    cell_problems: list[tuple] = []
+    by_column = list(zip(*[grid[r] for r in data_rows], strict=False))  # rows padded to specs
+    for spec in specs:
+        raw = list(by_column[spec.idx]) if by_column else []
+        read = read_column(
+            raw, spec.col.type, spec.factor, lambda v, s=spec: _read_cell(v, s, None, units)
+        )
+        values, found = read.values, dict(read.found)
+        for (r, c), issue in issues.items():
+            if c == spec.idx and r in position:
+                values[position[r]] = None
+                found[position[r]] = _read_cell(raw[position[r]], spec, issue, units)[1]
+        cell_problems += [(pos, spec.idx, spec, f) for pos, fs in found.items() for f in fs]
+        columns[spec.name] = values
+    for pos, idx, spec, (severity, rule, message, fix, shown) in sorted(
+        cell_problems, key=lambda x: x[:2]
+    ):  # row by row, as the contact reads the sheet
+        excel_row = int(excel_rows[pos])
+        cell = f"{column_letter(idx)}{excel_row}"
+        problem(severity, rule, message.replace("{cell}", cell), fix, excel_row, spec.header, shown)
+    index = pd.RangeIndex(len(data_rows))
+    for col in contract.columns:  # the contract's columns this sheet does not have
+        if col.name not in columns:
+            columns[col.name] = pd.array([None] * len(index), dtype=PANDAS_DTYPES[col.type])
+    return pd.DataFrame(  # object stays object: pandas would infer ``str`` from plain arrays
+        {
+            name: pd.Series(columns[name], index=index, dtype=columns[name].dtype, copy=False)
+            for name in (*LINEAGE_COLUMNS, *contract.column_names)
+        },
+        copy=False,
+    )
+
+
+_MARK_STARTS = frozenset(
+    m[0] for m in (*TOTAL_MARKERS, *FOOTER_MARKERS, *"一二三四五六七八九十", "(", "第")
+)
+
+
+def _may_be_marked(row: list[object]) -> bool:
+    """Whether the row's label may be a total, footer or group heading; False only when its
+    first cell is text that starts otherwise (so the common data row skips ``_label``)."""
+    first = row[0] if row else None
+    if type(first) is not str:
+        return first is None or first == ""
+    head = first.lstrip()[:1]
+    if not head:
+        return True
+    return head in _MARK_STARTS or (not head.isascii() and clean_text(head)[:1] in _MARK_STARTS)
 
 
 def _label(row: list[object]) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from . import uscc
@@ -60,6 +61,15 @@ class CheckContext:
     active_uscc: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (uscc, period)
     financing: dict[tuple[str, str, str], float] = field(default_factory=dict)
     levels: dict[str, str] = field(default_factory=dict)  # carrier -> highest active level
+    _tables: dict[str, tuple[int, pd.DataFrame]] = field(default_factory=dict, repr=False)
+
+    def table(self, name: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A dict of this context as a frame to join on, built once while the dict's size
+        stays the same (contexts grow by batches and are then only read)."""
+        size = len(getattr(self, name))
+        if name not in self._tables or self._tables[name][0] != size:
+            self._tables[name] = (size, build())
+        return self._tables[name][1]
 
     def may_report(self, zone_code: str | None) -> bool:
         if self.unit_code == self.coordinator:
@@ -93,9 +103,17 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def _period_end(frame: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(
-        frame["period"].map(lambda p: quarter_end(p) if isinstance(p, str) else None),
+        _map_unique(frame["period"], lambda p: quarter_end(p) if isinstance(p, str) else None),
         errors="coerce",
     )
+
+
+def _map_unique(series: pd.Series, fn) -> pd.Series:
+    """``series.map(fn)`` calling ``fn`` once per distinct value (None for missing ones)."""
+    codes, uniques = pd.factorize(series)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:] = [*(fn(u) for u in uniques), fn(None)]
+    return pd.Series(results[codes], index=series.index, dtype=object)
 
 
 def _mask(series) -> pd.Series:
@@ -145,8 +163,9 @@ def _present(*values) -> bool:
 def uscc_check_character(column: str) -> Check:
     def check(frame, ctx):
         return _mask(
-            frame[column].map(
-                lambda c: isinstance(c, str) and uscc.has_valid_shape(c) and not uscc.is_valid(c)
+            _map_unique(
+                frame[column],
+                lambda c: isinstance(c, str) and uscc.has_valid_shape(c) and not uscc.is_valid(c),
             )
         )
 
@@ -193,7 +212,9 @@ def period_out_of_range(frame, ctx):
 
 
 def carrier_unknown(frame, ctx):
-    return _mask(frame["carrier_id"].map(lambda c: isinstance(c, str) and c not in ctx.carriers))
+    return _mask(
+        _map_unique(frame["carrier_id"], lambda c: isinstance(c, str) and c not in ctx.carriers)
+    )
 
 
 def carrier_not_authorised(frame, ctx):
@@ -201,13 +222,14 @@ def carrier_not_authorised(frame, ctx):
         carrier = ctx.carriers.get(carrier_id)
         return carrier is not None and not ctx.may_report(carrier.zone_code)
 
-    return _mask(frame["carrier_id"].map(bad))
+    return _mask(_map_unique(frame["carrier_id"], bad))
 
 
 def registry_not_authorised(frame, ctx):
     return _mask(
-        frame["zone"].map(
-            lambda z: isinstance(z, str) and not ctx.may_report(ctx.zone_names.get(z))
+        _map_unique(
+            frame["zone"],
+            lambda z: isinstance(z, str) and not ctx.may_report(ctx.zone_names.get(z)),
         )
     )
 
@@ -271,8 +293,9 @@ RULES: list[Rule] = [
         "运营主体统一社会信用代码第 9-17 位（组织机构代码）校验不通过",
         "请核对代码第 9-17 位",
         lambda f, c: _mask(
-            f["operator_uscc"].map(
-                lambda x: isinstance(x, str) and uscc.is_valid(x) and not org_code_inner_check(x)
+            _map_unique(
+                f["operator_uscc"],
+                lambda x: isinstance(x, str) and uscc.is_valid(x) and not org_code_inner_check(x),
             )
         ),
     ),
@@ -586,7 +609,7 @@ RULES: list[Rule] = [
         "如属实可不修改",
         lambda f, c: _mask(
             (_num(f, "teams_eop") > 0)
-            & f["carrier_id"].map(lambda x: _carrier_type(c, x) == "加速器")
+            & _map_unique(f["carrier_id"], lambda x: _carrier_type(c, x) == "加速器")
         ),
         needs_context=True,
     ),
@@ -600,7 +623,7 @@ RULES: list[Rule] = [
         lambda f, c: _mask(
             (f["period"].str.endswith("Q4", na=False))
             & (_num(f, "events") == 0)
-            & f["carrier_id"].map(lambda x: _carrier_type(c, x) == "众创空间")
+            & _map_unique(f["carrier_id"], lambda x: _carrier_type(c, x) == "众创空间")
         ),
         needs_context=True,
     ),
@@ -762,11 +785,12 @@ RULES: list[Rule] = [
         "请核对入驻日期或在孵状态",
         lambda f, c: _mask(
             _incubation_months(f)
-            > f["tech_field"].map(
+            > _map_unique(
+                f["tech_field"],
                 lambda t: (
                     60 if isinstance(t, str) and any(x in t for x in LONG_INCUBATION_FIELDS) else 48
-                )
-            )
+                ),
+            ).astype(float)
         ),
     ),
     Rule(
@@ -778,7 +802,7 @@ RULES: list[Rule] = [
         "请核对成立日期与入驻日期",
         lambda f, c: _mask(
             ((_dates(f, "entry_date") - _dates(f, "established_date")).dt.days > 730)
-            & f["carrier_id"].map(lambda x: _carrier_type(c, x) in INCUBATOR_TYPES)
+            & _map_unique(f["carrier_id"], lambda x: _carrier_type(c, x) in INCUBATOR_TYPES)
         ),
         needs_context=True,
     ),
@@ -866,15 +890,7 @@ RULES: list[Rule] = [
         ("uscc",),
         "该企业同期也在其他载体的名单中“在孵”",
         "请与相关载体核实企业实际所在载体",
-        lambda f, c: _row_map(
-            f,
-            lambda r: (
-                r["status"] == "在孵"
-                and isinstance(r["uscc"], str)
-                and bool(c.active_uscc.get((r["uscc"], r["period"]), set()) - {r["carrier_id"]})
-            ),
-            ROSTER_KEYS,
-        ).astype(bool),
+        lambda f, c: _shared_with_other_carrier(f, c),
         needs_context=True,
     ),
     Rule(
@@ -884,17 +900,7 @@ RULES: list[Rule] = [
         ("financing_cum",),
         "累计获得投融资小于上一季度",
         "累计数不能减少，请核对",
-        lambda f, c: _row_map(
-            f,
-            lambda r: (
-                isinstance(r["period"], str)
-                and _gt(
-                    c.financing.get((r["carrier_id"], r["uscc"], _previous_period(r["period"]))),
-                    r["financing_cum"],
-                )
-            ),
-            (*ROSTER_KEYS, "financing_cum"),
-        ).astype(bool),
+        lambda f, c: _financing_decreased(f, c),
         needs_context=True,
     ),
     Rule(
@@ -941,7 +947,7 @@ RULES: list[Rule] = [
         "文号格式应为“机关代字〔年份〕序号号”",
         "如：渝科局发〔2023〕5号",
         lambda f, c: _mask(
-            f["document_no"].map(lambda d: isinstance(d, str) and not DOCUMENT_NO.match(d))
+            _map_unique(f["document_no"], lambda d: isinstance(d, str) and not DOCUMENT_NO.match(d))
         ),
     ),
     Rule(
@@ -1007,12 +1013,53 @@ def _occupied_over_tenant_area(frame: pd.DataFrame, ctx: CheckContext) -> pd.Ser
     carrier's tenant area in the registry."""
     area = _num(frame, "occupied_area_m2").fillna(0)
     total = area.groupby([frame["carrier_id"], frame["period"]]).transform("sum")
-    limit = frame["carrier_id"].map(
-        lambda x: ctx.carriers[x].tenant_area_m2 if x in ctx.carriers else None
+    limit = _map_unique(
+        frame["carrier_id"], lambda x: ctx.carriers[x].tenant_area_m2 if x in ctx.carriers else None
     )
     limit = pd.to_numeric(limit, errors="coerce")
     first = ~frame.duplicated(["carrier_id", "period"])
     return _mask((total > limit) & first)
+
+
+def _shared_with_other_carrier(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+    """An enterprise 在孵 at this carrier whose code is 在孵 at another carrier the same
+    quarter (``ctx.active_uscc``, joined as a table)."""
+    table = ctx.table(
+        "active_uscc",
+        lambda: pd.DataFrame(
+            [(u, p, len(cs), next(iter(cs))) for (u, p), cs in ctx.active_uscc.items()],
+            columns=["uscc", "period", "n_carriers", "one_carrier"],
+        ),
+    )
+    found = frame[["uscc", "period"]].merge(table, how="left", on=["uscc", "period"])
+    n = found["n_carriers"].fillna(0).to_numpy()
+    other = found["one_carrier"].to_numpy(object) != frame["carrier_id"].to_numpy(object)
+    elsewhere = (n > 1) | ((n == 1) & other)
+    active = frame["status"].eq("在孵").fillna(False).to_numpy(bool)
+    return _mask(pd.Series(active & frame["uscc"].notna().to_numpy() & elsewhere, frame.index))
+
+
+def _financing_decreased(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+    """Cumulative financing below the same enterprise's at the carrier a quarter before."""
+    table = ctx.table(
+        "financing",
+        lambda: pd.DataFrame(
+            [(*key, amount) for key, amount in ctx.financing.items()],
+            columns=["carrier_id", "uscc", "previous", "before"],
+        ),
+    )
+    keys = pd.DataFrame(
+        {
+            "carrier_id": frame["carrier_id"],
+            "uscc": frame["uscc"],
+            "previous": _map_unique(
+                frame["period"], lambda p: _previous_period(p) if isinstance(p, str) else None
+            ),
+        }
+    )
+    before = keys.merge(table, how="left", on=["carrier_id", "uscc", "previous"])["before"]
+    now = _num(frame, "financing_cum").to_numpy(dtype=float, na_value=np.nan)
+    return _mask(pd.Series(before.to_numpy(dtype=float, na_value=np.nan) > now, frame.index))
 
 
 LEVEL_RANK = {"国家级": 3, "市级": 2, "区级": 1}
@@ -1042,25 +1089,40 @@ def run_rules(
     ctx: CheckContext,
     with_context: bool | None = None,
 ) -> list[Problem]:
-    try:
-        return _failing_rows(template, frame, headers, ctx, with_context)
-    finally:
-        _RECORDS[:] = [None, None, None]  # keep no frame alive past its rules
+    return [
+        p for _row, p in _failing_rows(template, frame, lambda _row: headers, ctx, with_context)
+    ]
 
 
-def _failing_rows(template, frame, headers, ctx, with_context) -> list[Problem]:
+def run_rules_stacked(
+    template: str,
+    stacked: pd.DataFrame,
+    headers: dict[int, dict[tuple[str, str], str]],
+    ctx: CheckContext,
+    file_column: str,
+) -> list[tuple[int, Problem]]:
+    """The row-level rules (no context) over the frames of many files stacked, with the
+    file's index in ``file_column``: one pandas pass per rule, not one per file."""
+    found = _failing_rows(
+        template, stacked, lambda row: headers[row[file_column]], ctx, with_context=False
+    )
+    return [(int(row[file_column]), problem) for row, problem in found]
+
+
+def _failing_rows(template, frame, headers_of, ctx, with_context) -> list[tuple[dict, Problem]]:
     problems = []
-    for rule in rules_for(template, with_context):
-        failing = rule.failing(frame, ctx).reindex(frame.index, fill_value=False)
-        mask = failing.to_numpy(dtype=bool)
-        if not mask.any():
-            continue
-        for row in frame[mask].to_dict("records"):
-            sheet = row["source_sheet"]
-            values = [row[c] for c in rule.columns if c in row and _present(row[c])]
-            message = rule.message_zh + _detail(rule, row, ctx)
-            problems.append(
-                Problem(
+    try:
+        for rule in rules_for(template, with_context):
+            failing = rule.failing(frame, ctx).reindex(frame.index, fill_value=False)
+            mask = failing.to_numpy(dtype=bool)
+            if not mask.any():
+                continue
+            for row in frame[mask].to_dict("records"):
+                sheet = row["source_sheet"]
+                values = [row[c] for c in rule.columns if c in row and _present(row[c])]
+                message = rule.message_zh + _detail(rule, row, ctx)
+                headers = headers_of(row)
+                problem = Problem(
                     rule.severity,
                     rule.id,
                     message,
@@ -1071,7 +1133,9 @@ def _failing_rows(template, frame, headers, ctx, with_context) -> list[Problem]:
                     value=" / ".join(str(v) for v in values) or None,
                     source="rule",
                 )
-            )
+                problems.append((row, problem))
+    finally:
+        _RECORDS[:] = [None, None, None]  # keep no frame alive past its rules
     return problems
 
 
