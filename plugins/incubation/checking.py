@@ -25,14 +25,12 @@ import pandas as pd
 from .context import add_batch, add_warehouse, merge_context, reference_context
 from .contracts import Contract, UnitTable
 from .parsing import ParseResult, parse_sheets
-from .problems import SEVERITY_ERROR, SEVERITY_WARNING, Problem, count
+from .problems import ACCEPTED, REJECTED, SEVERITY_ERROR, SEVERITY_WARNING, Problem, count
 from .readers import UnreadableFile, read_file
 from .rules import CheckContext, run_rules, run_rules_stacked
 from .safety import Limits, inspect
 from .validation import SuiteRunner
 
-ACCEPTED = "accepted"
-REJECTED = "rejected"
 BATCH_ROWS = 100_000
 FILE_INDEX = "file_index"
 

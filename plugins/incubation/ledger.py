@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from .contracts import Contract
 
@@ -216,6 +215,8 @@ def _replace_rows(con, table: str, submission_id: int, rows: list[dict], fields)
     con.execute(f"delete from audit.{table} where submission_id = ?", [submission_id])
     if not rows:
         return
+    import pandas as pd  # here only: the quiet night's discover needs no pandas
+
     frame = pd.DataFrame.from_records(
         [[submission_id, *(r.get(f) for f in fields)] for r in rows],
         columns=["submission_id", *fields],

@@ -17,10 +17,10 @@ from pathlib import Path
 import duckdb
 
 from . import filing, freshness, ledger, reference
-from .checking import ACCEPTED, Verdict, check_files
 from .contracts import load_contracts, load_units
 from .intake import scan_inbox
 from .metering import metered
+from .problems import ACCEPTED
 from .reports import build_report, report_stem, write_report
 from .safety import Limits
 from .settings import Settings
@@ -155,6 +155,7 @@ def check(
     With a run id, GX Data Docs of the run's validations go to ``settings.gx_docs(run_id)``."""
     if not files:
         return []
+    from .checking import check_files  # pandas: imported by the stages that need it
     from .validation import SuiteRunner  # GX import: seconds, once per run
 
     contracts = _contracts(settings)
@@ -166,9 +167,11 @@ def check(
     shutil.rmtree(spill, ignore_errors=True)
     decided: list[dict] = [{} for _ in files]
 
-    def stage(i: int, verdict: Verdict) -> None:
+    writer = duckdb.connect()  # one for the stage: a connection costs ~50 ms
+
+    def stage(i: int, verdict) -> None:
         item = files[i]
-        decided[i] = _stage_verdict(settings, item["submission_id"], verdict)
+        decided[i] = _stage_verdict(settings, item["submission_id"], verdict, writer)
         log.info(
             "%s %s: %s (%d errors, %d warnings, %d rows)",
             item["unit_code"],
@@ -179,40 +182,42 @@ def check(
             verdict.rows,
         )
 
-    check_files(
-        [(Path(item["path"]), item["unit_code"]) for item in files],
-        contracts=contracts,
-        units=units,
-        runner=runner,
-        today=today,
-        seeds_dir=settings.seeds_dir,
-        context_db=settings.build_db,
-        context_read_only=False,
-        limits=Limits(max_file_bytes=settings.max_file_mb * 1024 * 1024),
-        spill_dir=spill,
-        sink=stage,
-    )
+    try:
+        check_files(
+            [(Path(item["path"]), item["unit_code"]) for item in files],
+            contracts=contracts,
+            units=units,
+            runner=runner,
+            today=today,
+            seeds_dir=settings.seeds_dir,
+            context_db=settings.build_db,
+            context_read_only=False,
+            limits=Limits(max_file_bytes=settings.max_file_mb * 1024 * 1024),
+            spill_dir=spill,
+            sink=stage,
+        )
+    finally:
+        writer.close()
     shutil.rmtree(spill, ignore_errors=True)
     return decided
 
 
-def _stage_verdict(settings: Settings, submission_id: int, verdict: Verdict) -> dict:
+def _stage_verdict(settings: Settings, submission_id: int, verdict, con) -> dict:
+    """The verdict and, when accepted, its rows (parquet written by ``con``) in the work area."""
     work = settings.work / f"{submission_id:06d}"
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
     tables = {}
     if verdict.status == ACCEPTED:
-        con = duckdb.connect()
-        try:
-            for template, frame in verdict.frames.items():
-                target = work / f"{template}.parquet"
-                con.register("parsed", frame)
+        for template, frame in verdict.frames.items():
+            target = work / f"{template}.parquet"
+            con.register("parsed", frame)
+            try:
                 con.execute(f"copy parsed to '{target}' (format parquet)")
+            finally:
                 con.unregister("parsed")
-                tables[template] = {"path": str(target), "rows": len(frame)}
-        finally:
-            con.close()
+            tables[template] = {"path": str(target), "rows": len(frame)}
     staged = {
         "submission_id": submission_id,
         "path": str(verdict.path),

@@ -10,6 +10,10 @@ SEVERITY_INFO = "I"
 
 SEVERITY_ZH = {SEVERITY_ERROR: "错误", SEVERITY_WARNING: "警告", SEVERITY_INFO: "提示"}
 
+# A file's verdict: accepted (no error: its rows load, warnings reported) or rejected.
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+
 
 @dataclass(frozen=True)
 class Problem:

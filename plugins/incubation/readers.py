@@ -90,7 +90,7 @@ def read_workbook(path: Path) -> list[Sheet]:
             sheets.append(
                 Sheet(
                     name=meta.name,
-                    rows=[list(r) for r in rows],
+                    rows=rows,  # to_python gives fresh lists: ours to pad and fill
                     hidden=meta.visible != pc.SheetVisibleEnum.Visible,
                     merged=merged,
                     cell_issues=issues.get(meta.name, {}),

@@ -61,11 +61,11 @@ class CheckContext:
     active_uscc: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (uscc, period)
     financing: dict[tuple[str, str, str], float] = field(default_factory=dict)
     levels: dict[str, str] = field(default_factory=dict)  # carrier -> highest active level
-    _tables: dict[str, tuple[int, pd.DataFrame]] = field(default_factory=dict, repr=False)
+    _tables: dict[str, tuple[int, object]] = field(default_factory=dict, repr=False)
 
-    def table(self, name: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """A dict of this context as a frame to join on, built once while the dict's size
-        stays the same (contexts grow by batches and are then only read)."""
+    def table(self, name: str, build: Callable[[], object]) -> object:
+        """A dict of this context made searchable (by ``build``), built once while the
+        dict's size stays the same (contexts grow by batches and are then only read)."""
         size = len(getattr(self, name))
         if name not in self._tables or self._tables[name][0] != size:
             self._tables[name] = (size, build())
@@ -1021,45 +1021,55 @@ def _occupied_over_tenant_area(frame: pd.DataFrame, ctx: CheckContext) -> pd.Ser
     return _mask((total > limit) & first)
 
 
+_SEP = "\x1f"  # joins key parts into one lookup key (never typed in a cell)
+
+
+def _joined(*parts: pd.Series) -> pd.Series:
+    """One text key per row from several columns; missing where any part is missing."""
+    key = parts[0].astype(object)
+    for part in parts[1:]:
+        key = key + _SEP + part.astype(object)
+    return key
+
+
+def _lookup(ctx: CheckContext, name: str, keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of ``keys`` in the context dict ``name`` (-1: absent) and its values, through
+    a hashed index built once per context, not once per file."""
+
+    def build():
+        table = getattr(ctx, name)
+        index = pd.Index([_SEP.join(map(str, k)) for k in table], dtype=object)
+        values = np.empty(len(table), dtype=object)
+        values[:] = list(table.values())
+        return index, values
+
+    index, values = ctx.table(name, build)
+    return index.get_indexer(keys.to_numpy(object)), values
+
+
 def _shared_with_other_carrier(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     """An enterprise 在孵 at this carrier whose code is 在孵 at another carrier the same
-    quarter (``ctx.active_uscc``, joined as a table)."""
-    table = ctx.table(
-        "active_uscc",
-        lambda: pd.DataFrame(
-            [(u, p, len(cs), next(iter(cs))) for (u, p), cs in ctx.active_uscc.items()],
-            columns=["uscc", "period", "n_carriers", "one_carrier"],
-        ),
-    )
-    found = frame[["uscc", "period"]].merge(table, how="left", on=["uscc", "period"])
-    n = found["n_carriers"].fillna(0).to_numpy()
-    other = found["one_carrier"].to_numpy(object) != frame["carrier_id"].to_numpy(object)
-    elsewhere = (n > 1) | ((n == 1) & other)
-    active = frame["status"].eq("在孵").fillna(False).to_numpy(bool)
-    return _mask(pd.Series(active & frame["uscc"].notna().to_numpy() & elsewhere, frame.index))
+    quarter (``ctx.active_uscc``)."""
+    at, carriers = _lookup(ctx, "active_uscc", _joined(frame["uscc"], frame["period"]))
+    active = frame["status"].eq("在孵").fillna(False).to_numpy(bool) & (at >= 0)
+    own = frame["carrier_id"].to_numpy(object)
+    elsewhere = np.zeros(len(frame), dtype=bool)
+    for pos in np.flatnonzero(active):
+        elsewhere[pos] = bool(carriers[at[pos]] - {own[pos]})
+    return _mask(pd.Series(elsewhere, frame.index))
 
 
 def _financing_decreased(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     """Cumulative financing below the same enterprise's at the carrier a quarter before."""
-    table = ctx.table(
-        "financing",
-        lambda: pd.DataFrame(
-            [(*key, amount) for key, amount in ctx.financing.items()],
-            columns=["carrier_id", "uscc", "previous", "before"],
-        ),
+    previous = _map_unique(
+        frame["period"], lambda p: _previous_period(p) if isinstance(p, str) else None
     )
-    keys = pd.DataFrame(
-        {
-            "carrier_id": frame["carrier_id"],
-            "uscc": frame["uscc"],
-            "previous": _map_unique(
-                frame["period"], lambda p: _previous_period(p) if isinstance(p, str) else None
-            ),
-        }
-    )
-    before = keys.merge(table, how="left", on=["carrier_id", "uscc", "previous"])["before"]
+    at, amounts = _lookup(ctx, "financing", _joined(frame["carrier_id"], frame["uscc"], previous))
+    before = np.full(len(frame), np.nan)
+    found = at >= 0
+    before[found] = amounts[at[found]].astype(float)
     now = _num(frame, "financing_cum").to_numpy(dtype=float, na_value=np.nan)
-    return _mask(pd.Series(before.to_numpy(dtype=float, na_value=np.nan) > now, frame.index))
+    return _mask(pd.Series(before > now, frame.index))
 
 
 LEVEL_RANK = {"国家级": 3, "市级": 2, "区级": 1}
