@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pandas as pd
 import pytest
 from incubation.demo import make_uscc
 from incubation.parsing import to_frame
-from incubation.rules import RULES, Carrier, CheckContext, run_rules
+from incubation.rules import RULES, Carrier, CheckContext, run_rules, run_rules_stacked
 
 D = dt.date
 RNG = random.Random(5)
@@ -363,3 +364,25 @@ def test_not_authorised_names_who_may_report(contracts):
         "YZ-FH-0002",
     )
     assert "区科技局" in problem.message_zh and "电创园管委会" in problem.message_zh
+
+
+@pytest.mark.parametrize("template", sorted(BASE))
+def test_rules_on_stacked_files_find_what_each_file_alone_finds(template, contracts):
+    """Every case of the template as its own file, the files stacked (as a batch is checked):
+    the problems handed back to each file are the ones that file gives alone."""
+    cases = [fail for rule in RULES if rule.template == template for fail in CASES[rule.id][:1]]
+    frames = []
+    for i, changes in enumerate([{}, *cases]):
+        row = {**BASE[template], **{k: v for k, v in changes.items() if not k.startswith("_")}}
+        frame = to_frame([{"source_sheet": "表", "source_row": 2 + i, **row}], contracts[template])
+        frames.append(frame)
+    ctx = context("digital_park_mc")
+    headers = {i: {("表", "carrier_id"): f"载体编码{i}"} for i in range(len(frames))}
+    stacked = pd.concat([f.assign(file_index=i) for i, f in enumerate(frames)], ignore_index=True)
+    got: dict[int, list] = {}
+    for i, problem in run_rules_stacked(template, stacked, headers, ctx, "file_index"):
+        got.setdefault(i, []).append(problem)
+    for i, frame in enumerate(frames):
+        alone = run_rules(template, frame, headers[i], ctx, with_context=False)
+        assert got.get(i, []) == alone, i
+    assert any(got.values())  # the cases do fail
