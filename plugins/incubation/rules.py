@@ -162,12 +162,9 @@ def _present(*values) -> bool:
 # ----------------------------------------------------------------- shared checks
 def uscc_check_character(column: str) -> Check:
     def check(frame, ctx):
-        return _mask(
-            _map_unique(
-                frame[column],
-                lambda c: isinstance(c, str) and uscc.has_valid_shape(c) and not uscc.is_valid(c),
-            )
-        )
+        codes, uniques = pd.factorize(frame[column])
+        wrong = np.append(uscc.wrong_check_character(list(uniques)), False)  # -1: no code
+        return _mask(pd.Series(wrong[codes], index=frame.index))
 
     return check
 
@@ -1114,12 +1111,20 @@ def run_rules_stacked(
     """The row-level rules (no context) over the frames of many files stacked, with the
     file's index in ``file_column``: one pandas pass per rule, not one per file."""
     found = _failing_rows(
-        template, stacked, lambda row: headers[row[file_column]], ctx, with_context=False
+        template,
+        stacked,
+        lambda row: headers[row[file_column]],
+        ctx,
+        with_context=False,
+        keep=(file_column,),
     )
     return [(int(row[file_column]), problem) for row, problem in found]
 
 
-def _failing_rows(template, frame, headers_of, ctx, with_context) -> list[tuple[dict, Problem]]:
+def _failing_rows(
+    template, frame, headers_of, ctx, with_context, keep: tuple[str, ...] = ()
+) -> list[tuple[dict, Problem]]:
+    """(row, problem) for every failing row of every rule; rows keep the ``keep`` columns."""
     problems = []
     try:
         for rule in rules_for(template, with_context):
@@ -1127,7 +1132,7 @@ def _failing_rows(template, frame, headers_of, ctx, with_context) -> list[tuple[
             mask = failing.to_numpy(dtype=bool)
             if not mask.any():
                 continue
-            for row in frame[mask].to_dict("records"):
+            for row in _rows_of(frame, mask, rule, keep):
                 sheet = row["source_sheet"]
                 values = [row[c] for c in rule.columns if c in row and _present(row[c])]
                 message = rule.message_zh + _detail(rule, row, ctx)
@@ -1147,6 +1152,24 @@ def _failing_rows(template, frame, headers_of, ctx, with_context) -> list[tuple[
     finally:
         _RECORDS[:] = [None, None, None]  # keep no frame alive past its rules
     return problems
+
+
+# what a problem is located and explained by, besides the rule's own columns (see _detail)
+_PROBLEM_COLUMNS = ("source_sheet", "source_row", "zone", "carrier_id")
+
+
+def _rows_of(
+    frame: pd.DataFrame, mask: np.ndarray, rule: Rule, keep: tuple[str, ...]
+) -> list[dict]:
+    """The failing rows as dicts of the columns a problem needs (not all 30-odd of them:
+    an INFO rule may flag most rows of a batch)."""
+    wanted = (*_PROBLEM_COLUMNS, *rule.columns, *keep)
+    names = [c for c in dict.fromkeys(wanted) if c in frame.columns]
+    part = frame.loc[mask, names]
+    return [
+        dict(zip(names, values, strict=True))
+        for values in zip(*(part[c].tolist() for c in names), strict=True)
+    ]
 
 
 def _detail(rule: Rule, row, ctx: CheckContext) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 from stdnum.cn import uscc as _uscc
 
 _CHARSET = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -23,3 +24,27 @@ def is_valid(code: str) -> bool:
 
 def expected_check_character(code: str) -> str:
     return _uscc.calc_check_digit(code[:17])
+
+
+_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)])  # 1, 3, 9, 27, 19, 26 …
+_VALUE = np.full(256, 0)
+_VALUE[np.frombuffer(_ALPHABET.encode("ascii"), np.uint8)] = np.arange(len(_ALPHABET))
+
+
+def wrong_check_character(codes: list[object]) -> np.ndarray:
+    """Per code: ``has_valid_shape(code) and not is_valid(code)``, computed on all at once
+    (GB 32100: the weighted sum of the first 17 characters decides the 18th)."""
+    shaped = np.fromiter(
+        (isinstance(c, str) and has_valid_shape(c) for c in codes), bool, len(codes)
+    )
+    out = np.zeros(len(codes), dtype=bool)
+    if not shaped.any():
+        return out
+    chosen = [c for c, ok in zip(codes, shaped, strict=True) if ok]
+    chars = np.frombuffer("".join(chosen).encode("ascii"), np.uint8).reshape(-1, 18)
+    values = _VALUE[chars]
+    expected = (31 - (values[:, :17] * _WEIGHTS).sum(axis=1) % 31) % 31
+    digits = (chars[:, :2] >= ord("0")) & (chars[:, :2] <= ord("9"))  # python-stdnum: 8 digits
+    out[shaped] = (values[:, 17] != expected) | ~digits.all(axis=1)
+    return out

@@ -1,6 +1,8 @@
 """The unified social credit code check, against the published vectors (domain-notes §2.3)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from incubation import uscc
 
 
@@ -30,3 +32,36 @@ def test_shape_rejects_forbidden_letters():
     assert not uscc.has_valid_shape("91350100M000100YOZ")
     assert not uscc.has_valid_shape("9135010")
     assert uscc.has_valid_shape("91350100M000100Y43")
+
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.builds(  # right shape, any check character
+                lambda a, b, c: a + b + c,
+                st.text(alphabet=ALPHABET, min_size=2, max_size=2),
+                st.text(alphabet="0123456789", min_size=6, max_size=6),
+                st.text(alphabet=ALPHABET, min_size=10, max_size=10),
+            ),
+            st.text(alphabet=ALPHABET + "IOZSV -", min_size=0, max_size=20),
+            st.none(),
+            st.integers(),
+        ),
+        max_size=30,
+    )
+)
+def test_check_characters_at_once_as_one_by_one(codes):
+    """The vectorised check gives, code by code, what the per-code rule gives."""
+    expected = [
+        isinstance(c, str) and uscc.has_valid_shape(c) and not uscc.is_valid(c) for c in codes
+    ]
+    assert uscc.wrong_check_character(codes).tolist() == expected
+
+
+def test_check_characters_at_once_on_the_published_vectors():
+    codes = ["11500103009283772K", "91350100M000100Y43", "913502000728319000", "A1500103009283772K"]
+    assert uscc.wrong_check_character(codes).tolist() == [False, False, True, True]
