@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from .reference import read_seed
-from .rules import LEVEL_RANK, Carrier, CheckContext, _map_unique, _previous_period
+from .rules import LEVEL_RANK, Carrier, CheckContext, _previous_period, map_unique
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ def _add_roster(ctx: CheckContext, roster: pd.DataFrame) -> None:
     active = frame["status"].eq("在孵").fillna(False).astype(bool)
     enterprise = frame["entity_kind"].eq("企业").fillna(False).astype(bool)
     starts = pd.to_datetime(
-        _map_unique(frame["period"], lambda p: _quarter_start(p) if isinstance(p, str) else None)
+        map_unique(frame["period"], lambda p: _quarter_start(p) if isinstance(p, str) else None)
     )
     graduated_now = frame["status"].eq("已毕业").fillna(False).astype(bool) & (
         pd.to_datetime(roster["graduation_date"]) >= starts

@@ -103,12 +103,12 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def _period_end(frame: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(
-        _map_unique(frame["period"], lambda p: quarter_end(p) if isinstance(p, str) else None),
+        map_unique(frame["period"], lambda p: quarter_end(p) if isinstance(p, str) else None),
         errors="coerce",
     )
 
 
-def _map_unique(series: pd.Series, fn) -> pd.Series:
+def map_unique(series: pd.Series, fn) -> pd.Series:
     """``series.map(fn)`` calling ``fn`` once per distinct value (None for missing ones)."""
     codes, uniques = pd.factorize(series)
     results = np.empty(len(uniques) + 1, dtype=object)
@@ -140,9 +140,6 @@ def _row_map(frame: pd.DataFrame, fn, columns: tuple[str, ...] | None = None) ->
     """``fn`` of each row as a dict (of ``columns`` only, when given: faster on wide frames)."""
     rows = _records(frame, columns)
     return pd.Series([fn(row) for row in rows], index=frame.index, dtype=object)
-
-
-ROSTER_KEYS = ("carrier_id", "period", "status", "uscc")
 
 
 def _prev(ctx: CheckContext, row: dict) -> dict | None:
@@ -210,7 +207,7 @@ def period_out_of_range(frame, ctx):
 
 def carrier_unknown(frame, ctx):
     return _mask(
-        _map_unique(frame["carrier_id"], lambda c: isinstance(c, str) and c not in ctx.carriers)
+        map_unique(frame["carrier_id"], lambda c: isinstance(c, str) and c not in ctx.carriers)
     )
 
 
@@ -219,12 +216,12 @@ def carrier_not_authorised(frame, ctx):
         carrier = ctx.carriers.get(carrier_id)
         return carrier is not None and not ctx.may_report(carrier.zone_code)
 
-    return _mask(_map_unique(frame["carrier_id"], bad))
+    return _mask(map_unique(frame["carrier_id"], bad))
 
 
 def registry_not_authorised(frame, ctx):
     return _mask(
-        _map_unique(
+        map_unique(
             frame["zone"],
             lambda z: isinstance(z, str) and not ctx.may_report(ctx.zone_names.get(z)),
         )
@@ -290,7 +287,7 @@ RULES: list[Rule] = [
         "运营主体统一社会信用代码第 9-17 位（组织机构代码）校验不通过",
         "请核对代码第 9-17 位",
         lambda f, c: _mask(
-            _map_unique(
+            map_unique(
                 f["operator_uscc"],
                 lambda x: isinstance(x, str) and uscc.is_valid(x) and not org_code_inner_check(x),
             )
@@ -606,7 +603,7 @@ RULES: list[Rule] = [
         "如属实可不修改",
         lambda f, c: _mask(
             (_num(f, "teams_eop") > 0)
-            & _map_unique(f["carrier_id"], lambda x: _carrier_type(c, x) == "加速器")
+            & map_unique(f["carrier_id"], lambda x: _carrier_type(c, x) == "加速器")
         ),
         needs_context=True,
     ),
@@ -620,7 +617,7 @@ RULES: list[Rule] = [
         lambda f, c: _mask(
             (f["period"].str.endswith("Q4", na=False))
             & (_num(f, "events") == 0)
-            & _map_unique(f["carrier_id"], lambda x: _carrier_type(c, x) == "众创空间")
+            & map_unique(f["carrier_id"], lambda x: _carrier_type(c, x) == "众创空间")
         ),
         needs_context=True,
     ),
@@ -782,7 +779,7 @@ RULES: list[Rule] = [
         "请核对入驻日期或在孵状态",
         lambda f, c: _mask(
             _incubation_months(f)
-            > _map_unique(
+            > map_unique(
                 f["tech_field"],
                 lambda t: (
                     60 if isinstance(t, str) and any(x in t for x in LONG_INCUBATION_FIELDS) else 48
@@ -799,7 +796,7 @@ RULES: list[Rule] = [
         "请核对成立日期与入驻日期",
         lambda f, c: _mask(
             ((_dates(f, "entry_date") - _dates(f, "established_date")).dt.days > 730)
-            & _map_unique(f["carrier_id"], lambda x: _carrier_type(c, x) in INCUBATOR_TYPES)
+            & map_unique(f["carrier_id"], lambda x: _carrier_type(c, x) in INCUBATOR_TYPES)
         ),
         needs_context=True,
     ),
@@ -944,7 +941,7 @@ RULES: list[Rule] = [
         "文号格式应为“机关代字〔年份〕序号号”",
         "如：渝科局发〔2023〕5号",
         lambda f, c: _mask(
-            _map_unique(f["document_no"], lambda d: isinstance(d, str) and not DOCUMENT_NO.match(d))
+            map_unique(f["document_no"], lambda d: isinstance(d, str) and not DOCUMENT_NO.match(d))
         ),
     ),
     Rule(
@@ -1010,7 +1007,7 @@ def _occupied_over_tenant_area(frame: pd.DataFrame, ctx: CheckContext) -> pd.Ser
     carrier's tenant area in the registry."""
     area = _num(frame, "occupied_area_m2").fillna(0)
     total = area.groupby([frame["carrier_id"], frame["period"]]).transform("sum")
-    limit = _map_unique(
+    limit = map_unique(
         frame["carrier_id"], lambda x: ctx.carriers[x].tenant_area_m2 if x in ctx.carriers else None
     )
     limit = pd.to_numeric(limit, errors="coerce")
@@ -1058,7 +1055,7 @@ def _shared_with_other_carrier(frame: pd.DataFrame, ctx: CheckContext) -> pd.Ser
 
 def _financing_decreased(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     """Cumulative financing below the same enterprise's at the carrier a quarter before."""
-    previous = _map_unique(
+    previous = map_unique(
         frame["period"], lambda p: _previous_period(p) if isinstance(p, str) else None
     )
     at, amounts = _lookup(ctx, "financing", _joined(frame["carrier_id"], frame["uscc"], previous))
