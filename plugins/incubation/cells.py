@@ -2,7 +2,7 @@
 
 Most of a column repeats (periods, enumerations, dates, small counts), so the distinct raw
 values are found first (``pandas.factorize``, in C), each is read once by the per-cell rules
-of ``parsing.read_cell``, and the results are spread back by position. The columns that do not
+of ``parsing._read_cell``, and the results are spread back by position. The columns that do not
 repeat (names, credit codes, amounts) take a vectorised path where the cell is a plain number:
 an int or float from a workbook, or a string of ASCII digits from a CSV. Every other value goes
 through the per-cell rules, so the result is the same cell for cell.
@@ -47,12 +47,11 @@ def read_column(
 ) -> Column:
     """``raw`` cells of a column of contract type ``kind`` (``factor``: header unit to the
     contract's) read by ``read_cell``; the result keeps positions."""
-    n = len(raw)
-    cells = np.empty(n, dtype=object)
-    cells[:] = raw
     if len(set(map(type, raw)).intersection(_NUMBERS)) > 1:
         codes, uniques = _factorize_typed(raw)
     else:
+        cells = np.empty(len(raw), dtype=object)
+        cells[:] = raw
         codes, uniques = pd.factorize(cells, use_na_sentinel=True)
         uniques = np.asarray(uniques, dtype=object)
     values_u = np.empty(len(uniques) + 1, dtype=object)  # the last one: the empty cell

@@ -187,13 +187,11 @@ def _first_pass(
         stacked = pd.concat(
             [frame.assign(**{FILE_INDEX: i}) for i, frame in batch], ignore_index=True
         )
-        headers = {k: v for i, _ in batch for k, v in parsed[i].headers.items()}
-        for file_index, problem in runner.problems(template, stacked, headers, FILE_INDEX):
-            parsed[file_index].problems.append(problem)
-        by_file = {i: parsed[i].headers for i, _ in batch}
-        for file_index, problem in run_rules_stacked(
-            template, stacked, by_file, reference, FILE_INDEX
-        ):
+        headers = {i: parsed[i].headers for i, _ in batch}  # as each file wrote them
+        for file_index, problem in [
+            *runner.problems(template, stacked, headers, FILE_INDEX),
+            *run_rules_stacked(template, stacked, headers, reference, FILE_INDEX),
+        ]:
             parsed[file_index].problems.append(problem)
         del stacked
         share = (time.perf_counter() - started) / len(batch)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cells import MAX_INT, read_column
+from .cells import MAX_INT, read_column, typed_array
 from .contracts import Column, Contract, UnitTable, normalise_text, split_header_unit
 from .layout import HeaderBlock, fill_merged, find_header, is_code_row, looks_transposed
 from .normalise import PARSERS, clean_text, excel_error, is_null, read_quantity
@@ -38,22 +38,10 @@ FOOTER_MARKERS = (
 INSTRUCTION_SHEETS = ("填报说明", "说明", "填表说明", "instructions")
 # Columns a form carries that are not data: 序号 in any style, row codes.
 IGNORED_HEADERS = ("序号", "行号", "行次", "栏次", "列号", "代码")
-LINEAGE_COLUMNS = ("source_sheet", "source_row")
 # A group heading row: 一、解放碑片区 / （二）化龙桥片区 / 第三部分
 _SECTION = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部分类])"
 )
-
-PANDAS_DTYPES = {
-    "text": "object",
-    "code": "object",
-    "enum": "object",
-    "period": "object",
-    "date": "object",
-    "int": "Int64",
-    "decimal": "Float64",
-    "bool": "boolean",
-}
 
 
 @dataclass
@@ -353,10 +341,7 @@ def _read_columns(
     """The canonical frame of a sheet's data rows, read column by column (``cells``)."""
     excel_rows = np.asarray(data_rows, dtype=np.int64) + 1
     position = {r: p for p, r in enumerate(data_rows)} if issues else {}
-    columns: dict[str, object] = {
-        "source_sheet": pd.array([sheet_name] * len(data_rows), dtype="str"),
-        "source_row": pd.arrays.IntegerArray(excel_rows, np.zeros(len(data_rows), dtype=bool)),
-    }
+    columns: dict[str, object] = {}
     cell_problems: list[tuple] = []
     by_column = list(zip(*[grid[r] for r in data_rows], strict=False))  # rows padded to specs
     for spec in specs:
@@ -377,14 +362,27 @@ def _read_columns(
         excel_row = int(excel_rows[pos])
         cell = f"{column_letter(idx)}{excel_row}"
         problem(severity, rule, message.replace("{cell}", cell), fix, excel_row, spec.header, shown)
-    index = pd.RangeIndex(len(data_rows))
-    for col in contract.columns:  # the contract's columns this sheet does not have
-        if col.name not in columns:
-            columns[col.name] = pd.array([None] * len(index), dtype=PANDAS_DTYPES[col.type])
+    return _canonical([sheet_name] * len(data_rows), excel_rows, columns, contract)
+
+
+def _canonical(
+    sheets: list[str], rows, columns: dict[str, object], contract: Contract
+) -> pd.DataFrame:
+    """The canonical frame: lineage, then every contract column in the contract's order
+    (typed by ``cells.typed_array``; the ones ``columns`` lacks are empty)."""
+    index = pd.RangeIndex(len(sheets))
+    arrays = {
+        "source_sheet": pd.array(sheets, dtype="str"),
+        "source_row": pd.array(rows, dtype="Int64"),
+    }
+    for col in contract.columns:
+        arrays[col.name] = columns.get(col.name)
+        if arrays[col.name] is None:
+            arrays[col.name] = typed_array(np.full(len(index), None, dtype=object), col.type)
     return pd.DataFrame(  # object stays object: pandas would infer ``str`` from plain arrays
         {
-            name: pd.Series(columns[name], index=index, dtype=columns[name].dtype, copy=False)
-            for name in (*LINEAGE_COLUMNS, *contract.column_names)
+            name: pd.Series(values, index=index, dtype=values.dtype, copy=False)
+            for name, values in arrays.items()
         },
         copy=False,
     )
@@ -503,12 +501,16 @@ def _no_template(sheet: Sheet, grid, contracts, candidates: list[str], problem) 
 
 
 def to_frame(records: list[dict[str, object]], contract: Contract) -> pd.DataFrame:
-    """Canonical frame: every contract column (missing ones empty) plus lineage."""
-    frame = pd.DataFrame.from_records(records, columns=[*LINEAGE_COLUMNS, *contract.column_names])
-    frame["source_row"] = frame["source_row"].astype("Int64")
-    for col in contract.columns:
-        frame[col.name] = frame[col.name].astype(PANDAS_DTYPES[col.type])
-    return frame
+    """The canonical frame of rows given as dicts (lineage and canonical column names), as
+    a parsed sheet gives it."""
+
+    def column(name: str) -> np.ndarray:
+        values = np.empty(len(records), dtype=object)
+        values[:] = [r.get(name) for r in records]
+        return values
+
+    typed = {c.name: typed_array(column(c.name), c.type) for c in contract.columns}
+    return _canonical(list(column("source_sheet")), column("source_row"), typed, contract)
 
 
 def _fix_for_type(kind: str) -> str:

@@ -106,10 +106,11 @@ class SuiteRunner:
         self,
         template: str,
         frame: pd.DataFrame,
-        headers: dict[tuple[str, str], str],
+        headers: dict[int, dict[tuple[str, str], str]],
         file_column: str,
     ) -> list[tuple[int, Problem]]:
-        """(file index, problem) for every failing row of every file in the batch."""
+        """(file index, problem) for every failing row of every file in the batch; ``headers``
+        by file index, then by (sheet, column): the header as that file wrote it."""
         result = self.validate(template, frame)
         return results_to_problems(result, frame, headers, file_column)
 
@@ -121,7 +122,10 @@ def _display(value: object) -> str | None:
 
 
 def results_to_problems(
-    result, frame: pd.DataFrame, headers: dict[tuple[str, str], str], file_column: str
+    result,
+    frame: pd.DataFrame,
+    headers: dict[int, dict[tuple[str, str], str]],
+    file_column: str,
 ) -> list[tuple[int, Problem]]:
     """One problem per failing row; a table-level failure goes to every file of the batch."""
     problems: list[tuple[int, Problem]] = []
@@ -162,11 +166,12 @@ def results_to_problems(
         for idx in indexes:
             position = idx.get("index") if isinstance(idx, dict) else idx
             row = frame.loc[position]
-            sheet = row["source_sheet"]
+            sheet, file_index = row["source_sheet"], int(row[file_column])
+            written = headers.get(file_index, {})
             values = [_display(row[c]) for c in columns if c in frame.columns]
             problems.append(
                 (
-                    int(row[file_column]),
+                    file_index,
                     Problem(
                         severity,
                         config.type,
@@ -174,7 +179,7 @@ def results_to_problems(
                         fix,
                         sheet=sheet,
                         row=int(row["source_row"]),
-                        column="、".join(headers.get((sheet, c), c) for c in columns),
+                        column="、".join(written.get((sheet, c), c) for c in columns),
                         value=" / ".join(v for v in values if v is not None) or None,
                         source="gx",
                     ),

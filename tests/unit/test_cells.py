@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from incubation.cells import read_column
+from incubation.cells import read_column, typed_array
 from incubation.contracts import Column, load_units
-from incubation.parsing import PANDAS_DTYPES, _read_cell, _Spec
+from incubation.parsing import _read_cell, _Spec
 
 UNITS = load_units(Path(__file__).parents[2] / "include" / "contracts")
 
@@ -78,7 +79,9 @@ def _spec(kind: str, factor: float) -> _Spec:
 
 def _one_by_one(raw: list, spec: _Spec):
     read = [_read_cell(v, spec, None, UNITS) for v in raw]
-    values = pd.Series([v for v, _f in read], dtype=object).astype(PANDAS_DTYPES[spec.col.type])
+    cells = np.empty(len(read), dtype=object)
+    cells[:] = [v for v, _f in read]
+    values = pd.Series(typed_array(cells, spec.col.type))
     return values, {i: f for i, (_v, f) in enumerate(read) if f}
 
 

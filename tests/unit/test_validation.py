@@ -124,3 +124,19 @@ def test_batches_and_spilled_rows_give_the_same_verdicts(
     ]
     assert sunk == {i: (v.status, v.rows) for i, v in enumerate(together)}
     assert not any((tmp_path / "spill").iterdir())  # nothing left behind
+
+
+def test_each_file_in_a_batch_is_told_its_own_headers(
+    tmp_path, contracts, units, runner, project_settings
+):
+    """Two files, same sheet name, the credit code headed two ways: each problem names the
+    column as its own file heads it, though GX validated both files in one run."""
+    aliased = [["社会信用代码" if h == "统一社会信用代码" else h for h in BAD_ROSTER[0]]]
+    first = write_xlsx(tmp_path / "a.xlsx", {"名单": BAD_ROSTER[:2]})
+    second = write_xlsx(tmp_path / "b.xlsx", {"名单": aliased + BAD_ROSTER[1:2]})
+    verdicts = check([first, second], contracts, units, runner, project_settings)
+    named = [
+        {p.column for p in v.problems if p.rule == "expect_column_values_to_match_regex"}
+        for v in verdicts
+    ]
+    assert named == [{"统一社会信用代码"}, {"社会信用代码"}]
