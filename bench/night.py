@@ -13,8 +13,9 @@ of registry, period reports and rosters, .xlsx and .csv, every file valid) and m
 
 a–c run twice: through ``airflow dags test`` (one process, as ``make demo`` runs it) and
 through a real scheduler with the LocalExecutor (every task its own process), triggered from
-the CLI and timed from the trigger to the run's end. Each night gives wall, CPU and peak RSS
-in total (the whole process tree, sampled) and per stage (``runs/metrics.jsonl``, written by
+the CLI and timed from the trigger to the run's end. Each night gives wall, CPU and peak
+memory in total (the whole process tree, sampled; PSS once there are several processes, so
+that pages shared by fork are counted once) and per stage (``runs/metrics.jsonl``, written by
 the stages themselves). Results are appended to bench/RESULTS.md.
 """
 
@@ -33,6 +34,7 @@ import time
 from pathlib import Path
 
 from incubation.airflow_env import airflow_env
+from incubation.metering import tree_memory
 
 from bench.common import append_results, machine_line, versions_line
 from bench.generate import generate
@@ -45,7 +47,9 @@ STAGES = ("discover", "check", "load", "build", "publish", "summarise")
 
 # ------------------------------------------------------------------ process measurement
 class TreeMeter:
-    """Peak RSS (sum over a process and its descendants) and CPU of a process tree, sampled."""
+    """Peak memory and CPU of a process tree, sampled. Memory as ``metering.tree_memory``
+    counts it: the process's RSS alone, or with descendants (forked task processes and check
+    workers share pages with their parent) the sum of their proportional set sizes."""
 
     def __init__(self, root_pid: int, interval: float = 0.2):
         import psutil
@@ -64,17 +68,20 @@ class TreeMeter:
             return []
 
     def _run(self) -> None:
+        pause = self.interval
         while not self._stop.is_set():
-            total = 0
+            started = time.perf_counter()
             for proc in self._procs():
                 try:
-                    total += proc.memory_info().rss
                     times = proc.cpu_times()
                     self.cpu[proc.pid] = times.user + times.system
                 except Exception:
                     continue
-            self.peak = max(self.peak, total)
-            self._stop.wait(self.interval)
+            with contextlib.suppress(Exception):  # the root ended between listing and reading
+                self.peak = max(self.peak, tree_memory(self.root))
+            # reading the processes' memory costs ms each: at most 10% of a CPU on it
+            pause = max(self.interval, 10 * (time.perf_counter() - started))
+            self._stop.wait(pause)
 
     def __enter__(self):
         self._thread.start()
@@ -313,12 +320,14 @@ def report(scale: int, data: dict, results: dict, floor_figures: dict) -> list[s
         f"+ {data['files_next']} new, {data['rows']['incubatee_roster']:,} roster rows "
         f"({data['rows_total']:,} rows in all templates)",
         "",
-        "Wall from start (dagtest) or trigger (scheduler) to the run's end. CPU and peak RSS of",
-        "the whole process tree: for the scheduler that is the deployment (api-server with its",
+        "Wall from start (dagtest) or trigger (scheduler) to the run's end. CPU and peak memory",
+        "(RSS of one process; PSS summed once it has children, so pages shared by fork count",
+        "once) of the whole process tree: for the scheduler that is the deployment (api-server with its",
         "workers, scheduler, dag-processor, and the task processes); the largest stage's own",
-        "peak is the memory a night needs. Per stage: wall/CPU seconds, peak MB of the process.",
+        "peak is the memory a night needs. Per stage: wall/CPU seconds (with the check's",
+        "workers), peak MB of the process and its workers.",
         "",
-        "| mode | night | wall s | CPU s | tree peak RSS MB | largest stage MB | rows loaded | "
+        "| mode | night | wall s | CPU s | tree peak MB | largest stage MB | rows loaded | "
         + " | ".join(f"{s}" for s in STAGES)
         + " |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | "

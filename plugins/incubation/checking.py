@@ -14,9 +14,12 @@ one run, up to ``BATCH_ROWS`` rows at a time. Problems are then handed back to t
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import multiprocessing
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +35,7 @@ from .safety import Limits, inspect
 from .validation import SuiteRunner
 
 BATCH_ROWS = 100_000
+RUN_BYTES = 2 * 2**20  # about 40k rows of .xlsx: smaller nights are checked in one process
 FILE_INDEX = "file_index"
 
 
@@ -119,6 +123,7 @@ def check_files(
     context_read_only: bool = True,
     spill_dir: Path | None = None,
     sink: Callable[[int, Verdict], None] | None = None,
+    workers: int = 1,
 ) -> list[Verdict]:
     """Verdicts for ``(path, unit_code)`` pairs, in the same order.
 
@@ -127,22 +132,28 @@ def check_files(
     there (pickled frames, read back by this same call) for the second pass, and with a
     ``sink`` each verdict is handed over (to be staged) and its rows dropped as soon as it is
     final. The second pass needs, of the other files, only what the context keeps (counts,
-    keys), gathered batch by batch."""
+    keys), gathered batch by batch.
+
+    With ``workers`` > 1 and a ``spill_dir``, the first pass runs in that many forked
+    processes, each on a run of consecutive files (see ``_runs``); what they bring back is
+    taken in file order, so the verdicts are those of one process."""
+    reference = reference_context(seeds_dir, today)
+    first = _FirstPass(contracts, units, runner, reference, limits, spill_dir)
     parsed: list[_Parsed] = []
-    reference = reference_context(seeds_dir, today)  # for the row-level rules
     # what this night's acceptable files contribute (zone names: to place their carriers)
     night = CheckContext(today=today, zone_names=reference.zone_names)
     periods: set[str] = set()
-    batch: list[int] = []
-    batch_rows = 0
-    for path, unit in files:
-        parsed.append(_parse(path, unit, contracts, units, limits))
-        batch.append(len(parsed) - 1)
-        batch_rows += sum(len(f) for f in parsed[-1].frames.values())
-        if batch_rows >= BATCH_ROWS:
-            _first_pass(parsed, batch, contracts, runner, reference, night, periods, spill_dir)
-            batch, batch_rows = [], 0
-    _first_pass(parsed, batch, contracts, runner, reference, night, periods, spill_dir)
+    if spill_dir is None or len(files) < 2:
+        workers = 1  # workers hand rows back through the spill folder
+    validations = []
+    for outcome in _outcomes(first, _runs(files, workers), workers):
+        parsed += outcome.parsed
+        periods |= outcome.periods
+        for contribution in outcome.contexts:
+            merge_context(night, contribution)
+        validations += outcome.validations
+    runner.index(validations)
+    del validations
 
     started = time.perf_counter()
     ctx = reference_context(seeds_dir, today)
@@ -167,49 +178,145 @@ def check_files(
     return verdicts
 
 
-def _first_pass(
-    parsed: list[_Parsed],
-    members: list[int],
-    contracts: dict[str, Contract],
-    runner: SuiteRunner,
-    reference: CheckContext,
-    night: CheckContext,
-    periods: set[str],
-    spill_dir: Path | None,
-) -> None:
-    """The GX suites and the row-level rules for a batch of files, one GX run per template;
-    then what the clean files bring to the night's context, and their rows out of memory."""
-    for template in contracts:
-        batch = [(i, parsed[i].frames[template]) for i in members if template in parsed[i].frames]
-        if not batch:
-            continue
-        started = time.perf_counter()
-        stacked = pd.concat(
-            [frame.assign(**{FILE_INDEX: i}) for i, frame in batch], ignore_index=True
-        )
-        headers = {i: parsed[i].headers for i, _ in batch}  # as each file wrote them
-        for file_index, problem in [
-            *runner.problems(template, stacked, headers, FILE_INDEX),
-            *run_rules_stacked(template, stacked, headers, reference, FILE_INDEX),
-        ]:
-            parsed[file_index].problems.append(problem)
-        del stacked
-        share = (time.perf_counter() - started) / len(batch)
-        for i, _ in batch:
-            parsed[i].validate_seconds += share
-    clean: dict[str, list[pd.DataFrame]] = {}
-    for i in members:
-        p = parsed[i]
-        for frame in p.frames.values():
-            if "period" in frame:
-                periods.update(frame["period"].dropna().unique())
-        if not any(x.is_error for x in p.problems):
-            for template, frame in p.frames.items():
-                clean.setdefault(template, []).append(frame)
-    add_batch(night, clean)
-    if spill_dir is not None:
+@dataclass
+class _Outcome:
+    """What the first pass over a run of files hands back, in file order."""
+
+    parsed: list[_Parsed] = field(default_factory=list)
+    periods: set[str] = field(default_factory=set)
+    contexts: list[CheckContext] = field(default_factory=list)  # one per batch, in order
+    validations: list = field(default_factory=list)  # GX results, their Data Docs pages written
+
+
+@dataclass
+class _FirstPass:
+    """Parsing, the GX suites and the row-level rules, file by file and batch by batch."""
+
+    contracts: dict[str, Contract]
+    units: UnitTable
+    runner: SuiteRunner
+    reference: CheckContext  # for the row-level rules
+    limits: Limits | None
+    spill_dir: Path | None  # where each file's rows wait for the second pass
+
+    def run(self, first_index: int, files: list[tuple[Path, str]]) -> _Outcome:
+        """The files, numbered from ``first_index`` in the night (their spill folders)."""
+        outcome = _Outcome()
+        batch: list[int] = []
+        batch_rows = 0
+        for path, unit in files:
+            outcome.parsed.append(_parse(path, unit, self.contracts, self.units, self.limits))
+            batch.append(len(outcome.parsed) - 1)
+            batch_rows += sum(len(f) for f in outcome.parsed[-1].frames.values())
+            if batch_rows >= BATCH_ROWS:
+                self._batch(outcome, batch, first_index)
+                batch, batch_rows = [], 0
+        self._batch(outcome, batch, first_index)
+        outcome.validations = self.runner.render_pages()
+        return outcome
+
+    def _batch(self, outcome: _Outcome, members: list[int], first_index: int) -> None:
+        """The GX suites and the row-level rules for a batch of files, one GX run per
+        template; then what the clean files bring to the night's context, and their rows
+        out of memory."""
+        parsed = outcome.parsed
+        for template in self.contracts:
+            batch = [
+                (i, parsed[i].frames[template]) for i in members if template in parsed[i].frames
+            ]
+            if not batch:
+                continue
+            started = time.perf_counter()
+            stacked = pd.concat(
+                [frame.assign(**{FILE_INDEX: i}) for i, frame in batch], ignore_index=True
+            )
+            headers = {i: parsed[i].headers for i, _ in batch}  # as each file wrote them
+            for file_index, problem in [
+                *self.runner.problems(template, stacked, headers, FILE_INDEX),
+                *run_rules_stacked(template, stacked, headers, self.reference, FILE_INDEX),
+            ]:
+                parsed[file_index].problems.append(problem)
+            del stacked
+            share = (time.perf_counter() - started) / len(batch)
+            for i, _ in batch:
+                parsed[i].validate_seconds += share
+        clean: dict[str, list[pd.DataFrame]] = {}
         for i in members:
-            _spill(spill_dir, i, parsed[i])
+            p = parsed[i]
+            for frame in p.frames.values():
+                if "period" in frame:
+                    outcome.periods.update(frame["period"].dropna().unique())
+            if not any(x.is_error for x in p.problems):
+                for template, frame in p.frames.items():
+                    clean.setdefault(template, []).append(frame)
+        contribution = CheckContext(
+            today=self.reference.today, zone_names=self.reference.zone_names
+        )
+        add_batch(contribution, clean)
+        outcome.contexts.append(contribution)
+        if self.spill_dir is not None:
+            for i in members:
+                _spill(self.spill_dir, first_index + i, parsed[i])
+
+
+def _runs(files: list[tuple[Path, str]], workers: int) -> list[tuple[int, list]]:
+    """The files cut into runs of consecutive files, ``(first index, files)``, of about equal
+    bytes: two per worker, so that a worker done early takes another, but none smaller than
+    ``RUN_BYTES`` (a worker costs a fork, and each of its batches a GX run per template)."""
+    sizes = [_size(path) for path, _ in files]
+    n_runs = min(2 * workers, sum(sizes) // RUN_BYTES, len(files)) if workers > 1 else 1
+    if n_runs < 2:
+        return [(0, files)]
+    share = sum(sizes) / n_runs
+    runs: list[tuple[int, list]] = []
+    first, filled = 0, 0
+    for i, size in enumerate(sizes):
+        filled += size
+        if filled >= share * (len(runs) + 1) and len(runs) + 1 < n_runs:
+            runs.append((first, files[first : i + 1]))
+            first = i + 1
+    runs.append((first, files[first:]))
+    return [run for run in runs if run[1]]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # refused later, with a message, by the file's own check
+        return 0
+
+
+_ADOPTED: list[_FirstPass] = []  # in a worker process: the parent's, inherited by fork
+
+
+def _adopt(first: _FirstPass) -> None:
+    _ADOPTED[:] = [first]
+    first.runner.undocumented = []
+
+
+def _run_adopted(run: tuple[int, list]) -> _Outcome:
+    return _ADOPTED[0].run(*run)
+
+
+def _outcomes(first: _FirstPass, runs: list[tuple[int, list]], workers: int):
+    """Each run's outcome, in order: here, or in forked worker processes. Fork, because a
+    worker then starts with GX and the suites already loaded (a fresh interpreter would pay
+    ~10 s of imports, and under Airflow would re-import its CLI as ``__main__``)."""
+    if workers <= 1 or len(runs) == 1:
+        for run in runs:
+            yield first.run(*run)
+        return
+    gc.freeze()  # the parent's objects stay shared pages: a worker's gc does not touch them
+    try:
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_adopt,
+            initargs=(first,),
+        ) as pool:
+            yield from pool.map(_run_adopted, runs)
+    finally:
+        gc.unfreeze()
 
 
 def _spill(spill_dir: Path, i: int, p: _Parsed) -> None:

@@ -97,23 +97,19 @@ def add_warehouse(
 
 
 def add_batch(ctx: CheckContext, frames: dict[str, list[pd.DataFrame]]) -> None:
-    """Rows of this night's files that passed every row-level check (newer than the warehouse)."""
+    """Rows of this night's files that passed every row-level check (newer than the
+    warehouse), each template's frames in file order."""
     for template, adder in (
         ("carrier_registry", _add_registry),
         ("carrier_period_report", _add_reports),
-        ("incubatee_roster", _add_roster),
         ("carrier_recognition", _add_recognitions),
     ):
         if frames.get(template):
-            if template == "incubatee_roster":
-                for frame in frames[
-                    template
-                ]:  # a roster replaces the carrier-quarter's earlier one
-                    for key in (
-                        frame[["carrier_id", "period"]].drop_duplicates().itertuples(index=False)
-                    ):
-                        ctx.roster_counts.pop(tuple(key), None)
             adder(ctx, pd.concat(frames[template], ignore_index=True))
+    for roster in frames.get("incubatee_roster", []):
+        _add_roster(
+            ctx, roster
+        )  # file by file: a roster replaces the carrier-quarter's earlier one
 
 
 def merge_context(ctx: CheckContext, night: CheckContext) -> None:

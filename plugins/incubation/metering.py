@@ -4,7 +4,8 @@ Every stage of the nightly pipeline runs inside ``metered``. It appends to
 ``<home>/runs/metrics.jsonl``: the stage, the run, wall and CPU seconds (all threads of the
 process: dbt runs in threads) and the peak resident memory while the stage ran: the process's
 own high-water mark (reset at the start of the stage, on Linux) or the process and its
-children sampled every 50 ms, whichever is higher. The same lines come out whether the stage runs in
+children sampled every 50 ms (their proportional set sizes: pages a forked worker shares with
+its parent counted once), whichever is higher. The same lines come out whether the stage runs in
 one process (``dag.test``) or in its own task process (a scheduler with the LocalExecutor),
 so ``bench/`` can compare the two and an engineer can see which stage grew.
 """
@@ -25,14 +26,30 @@ log = logging.getLogger(__name__)
 SAMPLE_SECONDS = 0.05
 
 
-def _tree_rss(process) -> int:
+def tree_memory(process) -> int:
+    """Resident bytes of the process and its children. Alone, its RSS; with children (forked
+    workers share their parent's pages, which RSS would count once per process), the sum of
+    their proportional set sizes: each shared page counted once over all of them."""
+    try:
+        children = process.children(recursive=True)
+    except Exception:
+        children = []
+    if not children:
+        return process.memory_info().rss
     total = 0
-    for proc in (process, *process.children(recursive=True)):
+    for proc in (process, *children):
         try:
-            total += proc.memory_info().rss
-        except Exception:  # a child that ended between listing and reading
+            total += _pss(proc.pid)
+        except (OSError, ValueError):  # a child that ended between listing and reading
             continue
     return total
+
+
+def _pss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    raise ValueError("no Pss line")
 
 
 def _reset_peak() -> None:
@@ -51,6 +68,12 @@ def _high_water_mark() -> int:
     return 0
 
 
+def _cpu_seconds() -> float:
+    """This process's CPU (all threads) and its ended children's (the check's workers)."""
+    times = os.times()
+    return time.process_time() + times.children_user + times.children_system
+
+
 @contextmanager
 def measure():
     """Yields a dict filled on exit with wall_s, cpu_s and peak_rss_mb of this process tree."""
@@ -58,26 +81,29 @@ def measure():
 
     process = psutil.Process(os.getpid())
     _reset_peak()
-    peak = [_tree_rss(process)]
+    peak = [tree_memory(process)]
     done = threading.Event()
 
     def sample() -> None:
-        while not done.wait(SAMPLE_SECONDS):
-            peak[0] = max(peak[0], _tree_rss(process))
+        pause = SAMPLE_SECONDS
+        while not done.wait(pause):
+            started = time.perf_counter()
+            peak[0] = max(peak[0], tree_memory(process))
+            pause = max(SAMPLE_SECONDS, 10 * (time.perf_counter() - started))  # ≤ 10% of a CPU
 
     sampler = threading.Thread(target=sample, name="rss-sampler", daemon=True)
     sampler.start()
     figures: dict = {}
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), _cpu_seconds()
     try:
         yield figures
     finally:
         done.set()
         sampler.join()
-        peak[0] = max(peak[0], _tree_rss(process), _high_water_mark())
+        peak[0] = max(peak[0], tree_memory(process), _high_water_mark())
         figures.update(
             wall_s=round(time.perf_counter() - wall, 3),
-            cpu_s=round(time.process_time() - cpu, 3),
+            cpu_s=round(_cpu_seconds() - cpu, 3),
             peak_rss_mb=round(peak[0] / 2**20, 1),
         )
 

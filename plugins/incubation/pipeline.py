@@ -195,6 +195,7 @@ def check(
             limits=Limits(max_file_bytes=settings.max_file_mb * 1024 * 1024),
             spill_dir=spill,
             sink=stage,
+            workers=settings.check_workers,
         )
     finally:
         writer.close()

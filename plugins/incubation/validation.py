@@ -18,6 +18,7 @@ import pandas as pd
 from .problems import SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_WARNING, Problem
 from .reference import seed_column
 
+DOCS_SITE = "nightly"
 GX_SEVERITY = {"critical": SEVERITY_ERROR, "warning": SEVERITY_WARNING, "info": SEVERITY_INFO}
 
 
@@ -33,8 +34,9 @@ def load_suite_json(expectations_dir: Path, template: str, seeds_dir: Path) -> d
 class SuiteRunner:
     """An ephemeral GX context with one validation definition per template.
 
-    With ``docs_dir``, every validation goes through a Checkpoint whose UpdateDataDocsAction
-    renders the results as GX Data Docs (a static site) into that folder.
+    With ``docs_dir``, the results wait in ``undocumented`` to be rendered as GX Data Docs (a
+    static site) into that folder: their pages by ``render_pages`` (in the check's worker
+    processes too), then the index once by ``index``, in the one process that holds them all.
     """
 
     def __init__(
@@ -48,8 +50,6 @@ class SuiteRunner:
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
         import great_expectations as gx
         from great_expectations.core import ExpectationSuite
-
-        self._gx = gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self.context = gx.get_context(mode="ephemeral")
@@ -58,7 +58,7 @@ class SuiteRunner:
         )
         if docs_dir is not None:
             self.context.add_data_docs_site(
-                site_name="nightly",
+                site_name=DOCS_SITE,
                 site_config={
                     "class_name": "SiteBuilder",
                     "store_backend": {
@@ -69,9 +69,9 @@ class SuiteRunner:
                 },
             )
         self.docs_dir = docs_dir
+        self.undocumented: list = []  # results not yet rendered into docs_dir
         source = self.context.data_sources.add_pandas("department_files")
         self.definitions = {}
-        self.checkpoints = {}
         for template in templates:
             asset = source.add_dataframe_asset(template)
             batch = asset.add_batch_definition_whole_dataframe(f"{template}_whole")
@@ -81,25 +81,52 @@ class SuiteRunner:
             self.definitions[template] = self.context.validation_definitions.add(
                 gx.ValidationDefinition(name=f"{template}_check", data=batch, suite=suite)
             )
-            if docs_dir is not None:
-                self.checkpoints[template] = self.context.checkpoints.add(
-                    gx.Checkpoint(
-                        name=f"{template}_nightly",
-                        validation_definitions=[self.definitions[template]],
-                        actions=[
-                            gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["nightly"])
-                        ],
-                        result_format={"result_format": "COMPLETE"},
-                    )
-                )
 
     def validate(self, template: str, frame: pd.DataFrame):
-        if template in self.checkpoints:
-            result = self.checkpoints[template].run(batch_parameters={"dataframe": frame})
-            return next(iter(result.run_results.values()))
-        return self.definitions[template].run(
+        result = self.definitions[template].run(
             batch_parameters={"dataframe": frame},
             result_format={"result_format": "COMPLETE"},
+        )
+        if self.docs_dir is not None:
+            self.undocumented.append(result)
+        return result
+
+    def render_pages(self) -> list:
+        """Render the waiting results' pages into the Data Docs site, without the index (a
+        worker process may do this part: each page is its own file); returns the results,
+        for ``index``."""
+        results, self.undocumented = self.undocumented, []
+        if results:
+            self.context.build_data_docs(
+                site_names=[DOCS_SITE],
+                resource_identifiers=[_result_key(r) for r in results],
+                build_index=False,
+            )
+        return results
+
+    def index(self, results: list) -> None:
+        """The suites' pages and the site's index, once, over ``results`` (this process's own
+        and those handed back by workers, which its store must hold: GX indexes only the
+        results its store knows, and deletes the other pages)."""
+        if self.docs_dir is None:
+            return
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+        )
+
+        store = self.context.validation_results_store
+        for result in results:
+            key = _result_key(result)
+            if not store.has_key(key):
+                store.store_validation_results(
+                    suite_validation_result=result,
+                    suite_validation_result_identifier=key,
+                    expectation_suite_identifier=key.expectation_suite_identifier,
+                )
+        suites = sorted({r.suite_name for r in results})
+        self.context.build_data_docs(
+            site_names=[DOCS_SITE],
+            resource_identifiers=[ExpectationSuiteIdentifier(name=n) for n in suites],
         )
 
     def problems(
@@ -113,6 +140,19 @@ class SuiteRunner:
         by file index, then by (sheet, column): the header as that file wrote it."""
         result = self.validate(template, frame)
         return results_to_problems(result, frame, headers, file_column)
+
+
+def _result_key(result):
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    return ValidationResultIdentifier(
+        expectation_suite_identifier=ExpectationSuiteIdentifier(name=result.suite_name),
+        run_id=result.meta["run_id"],
+        batch_identifier=result.batch_id,
+    )
 
 
 def _display(value: object) -> str | None:

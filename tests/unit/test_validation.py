@@ -140,3 +140,51 @@ def test_each_file_in_a_batch_is_told_its_own_headers(
         for v in verdicts
     ]
     assert named == [{"统一社会信用代码"}, {"社会信用代码"}]
+
+
+def test_worker_processes_give_the_verdicts_of_one_process(
+    tmp_path, contracts, units, project_settings, monkeypatch
+):
+    """The first pass in two forked workers, each on its own run of files: the same verdicts
+    as one process (the registry in the first run authorises the rosters of the second), and
+    every GX validation rendered once into the Data Docs, by the parent alone."""
+    from incubation import checking
+    from incubation.validation import SuiteRunner
+
+    paths = [
+        write_xlsx(tmp_path / "good.xlsx", {"登记": REGISTRY, "名单": GOOD_ROSTER}),
+        write_xlsx(tmp_path / "bad.xlsx", {"名单": BAD_ROSTER}),
+        write_xlsx(tmp_path / "good2.xlsx", {"名单": GOOD_ROSTER}),
+        write_xlsx(tmp_path / "good3.xlsx", {"名单": GOOD_ROSTER}),
+    ]
+    monkeypatch.setattr(checking, "BATCH_ROWS", 1)  # one GX run per file and template
+    monkeypatch.setattr(checking, "RUN_BYTES", 1)  # files this small get workers all the same
+    verdicts, docs = {}, {}
+    for workers in (1, 2):
+        docs[workers] = tmp_path / f"docs{workers}"
+        runner = SuiteRunner(
+            project_settings.expectations_dir,
+            project_settings.seeds_dir,
+            list(contracts),
+            docs[workers],
+        )
+        verdicts[workers] = check_files(
+            [(p, "digital_park_mc") for p in paths],
+            contracts=contracts,
+            units=units,
+            runner=runner,
+            today=TODAY,
+            seeds_dir=project_settings.seeds_dir,
+            spill_dir=tmp_path / f"spill{workers}",
+            workers=workers,
+        )
+    runs = checking._runs([(p, "x") for p in paths], 2)
+    assert [first for first, _ in runs] == [0, 1, 2, 3]  # four runs, for two workers
+    one, two = ([(v.status, v.problems, v.rows) for v in verdicts[w]] for w in (1, 2))
+    assert one == two
+    assert [v[0] for v in one] == [ACCEPTED, REJECTED, ACCEPTED, ACCEPTED]
+    for workers in (1, 2):
+        pages = sorted(docs[workers].glob("validations/**/*.html"))
+        index = (docs[workers] / "index.html").read_text("utf-8")
+        assert len(pages) == 5  # the registry once, the roster once per file
+        assert all(str(p.relative_to(docs[workers])) in index for p in pages)
