@@ -9,12 +9,17 @@ GX costs about 12 ms per expectation per validation, whatever the row count, so 
 validated in batches: the parsed frames of one template from many files are stacked (with a
 ``file_index`` column, which the suites' uniqueness expectations include) and validated in
 one run, up to ``BATCH_ROWS`` rows at a time. Problems are then handed back to their file.
+
+The first pass can run in forked worker processes, each on a run of consecutive files (the
+machine's cores; a night's verdicts do not depend on how many). The second pass, the staging
+of verdicts and the Data Docs index stay in the calling process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import logging
 import multiprocessing
 import shutil
 import time
@@ -34,6 +39,7 @@ from .rules import CheckContext, run_rules, run_rules_stacked
 from .safety import Limits, inspect
 from .validation import SuiteRunner
 
+log = logging.getLogger(__name__)
 BATCH_ROWS = 100_000
 RUN_BYTES = 2 * 2**20  # about 40k rows of .xlsx: smaller nights are checked in one process
 FILE_INDEX = "file_index"
@@ -146,7 +152,14 @@ def check_files(
     if spill_dir is None or len(files) < 2:
         workers = 1  # workers hand rows back through the spill folder
     validations = []
-    for outcome in _outcomes(first, _runs(files, workers), workers):
+    runs = _runs(files, workers)
+    log.info(
+        "first pass: %d files in %d runs, %d processes",
+        len(files),
+        len(runs),
+        min(workers, len(runs)),
+    )
+    for outcome in _outcomes(first, runs, workers):
         parsed += outcome.parsed
         periods |= outcome.periods
         for contribution in outcome.contexts:

@@ -33,3 +33,36 @@ def test_measure_sees_memory_that_is_freed_before_the_end():
         time.sleep(0.2)
         del block
     assert figures["peak_rss_mb"] >= before["peak_rss_mb"] + 100
+
+
+def test_forked_workers_share_their_parents_pages_once_and_their_cpu_counts():
+    """A child forked after the parent touched 256 MiB: RSS would count those pages in both
+    processes; the tree's memory counts them once. The child's CPU joins the stage's."""
+    import multiprocessing
+    import os
+
+    import psutil
+    from incubation.metering import tree_memory
+
+    block = bytearray(256 * 2**20)
+    for i in range(0, len(block), 4096):
+        block[i] = 1
+    parent = psutil.Process(os.getpid())
+    ready, done = multiprocessing.get_context("fork").Event(), multiprocessing.Event()
+
+    def child() -> None:
+        sum(range(20_000_000))  # about half a second of CPU the stage must count
+        ready.set()
+        done.wait(30)
+
+    with measure() as figures:
+        worker = multiprocessing.get_context("fork").Process(target=child)
+        worker.start()
+        ready.wait(30)
+        shared = tree_memory(parent)
+        rss_sum = parent.memory_info().rss + psutil.Process(worker.pid).memory_info().rss
+        done.set()
+        worker.join()
+    assert rss_sum - shared > 200 * 2**20  # the block, counted twice by RSS, once here
+    assert shared >= len(block)
+    assert figures["cpu_s"] >= 0.25  # the parent itself only waits
