@@ -304,7 +304,6 @@ _ADOPTED: list[_FirstPass] = []  # in a worker process: the parent's, inherited 
 
 def _adopt(first: _FirstPass) -> None:
     _ADOPTED[:] = [first]
-    first.runner.undocumented = []
 
 
 def _run_adopted(run: tuple[int, list]) -> _Outcome:

@@ -106,10 +106,9 @@ def add_batch(ctx: CheckContext, frames: dict[str, list[pd.DataFrame]]) -> None:
     ):
         if frames.get(template):
             adder(ctx, pd.concat(frames[template], ignore_index=True))
+    # file by file: a roster replaces the carrier-quarter's earlier one
     for roster in frames.get("incubatee_roster", []):
-        _add_roster(
-            ctx, roster
-        )  # file by file: a roster replaces the carrier-quarter's earlier one
+        _add_roster(ctx, roster)
 
 
 def merge_context(ctx: CheckContext, night: CheckContext) -> None:

@@ -167,11 +167,15 @@ def check(
     shutil.rmtree(spill, ignore_errors=True)
     decided: list[dict] = [{} for _ in files]
 
-    writer = duckdb.connect()  # one for the stage: a connection costs ~50 ms
+    # one connection for the stage (each costs ~50 ms), opened at the first final verdict:
+    # after the check's workers were forked, so that they share no open DuckDB with it
+    writer: list[duckdb.DuckDBPyConnection] = []
 
     def stage(i: int, verdict) -> None:
         item = files[i]
-        decided[i] = _stage_verdict(settings, item["submission_id"], verdict, writer)
+        if not writer:
+            writer.append(duckdb.connect())
+        decided[i] = _stage_verdict(settings, item["submission_id"], verdict, writer[0])
         log.info(
             "%s %s: %s (%d errors, %d warnings, %d rows)",
             item["unit_code"],
@@ -198,7 +202,8 @@ def check(
             workers=settings.check_workers,
         )
     finally:
-        writer.close()
+        for con in writer:
+            con.close()
     shutil.rmtree(spill, ignore_errors=True)
     return decided
 

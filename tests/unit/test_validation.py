@@ -32,7 +32,7 @@ BAD_ROSTER = [
 # fmt: on
 
 
-def check(paths, contracts, units, runner, settings, unit="digital_park_mc"):
+def check(paths, contracts, units, runner, settings, unit="digital_park_mc", **options):
     return check_files(
         [(p, unit) for p in paths],
         contracts=contracts,
@@ -40,6 +40,7 @@ def check(paths, contracts, units, runner, settings, unit="digital_park_mc"):
         runner=runner,
         today=TODAY,
         seeds_dir=settings.seeds_dir,
+        **options,
     )
 
 
@@ -109,13 +110,12 @@ def test_batches_and_spilled_rows_give_the_same_verdicts(
     together = check(paths, contracts, units, runner, project_settings)
     monkeypatch.setattr(checking, "BATCH_ROWS", 1)
     sunk = {}
-    apart = check_files(
-        [(p, "digital_park_mc") for p in paths],
-        contracts=contracts,
-        units=units,
-        runner=runner,
-        today=TODAY,
-        seeds_dir=project_settings.seeds_dir,
+    apart = check(
+        paths,
+        contracts,
+        units,
+        runner,
+        project_settings,
         spill_dir=tmp_path / "spill",
         sink=lambda i, v: sunk.setdefault(i, (v.status, v.rows)),
     )
@@ -168,13 +168,12 @@ def test_worker_processes_give_the_verdicts_of_one_process(
             list(contracts),
             docs[workers],
         )
-        verdicts[workers] = check_files(
-            [(p, "digital_park_mc") for p in paths],
-            contracts=contracts,
-            units=units,
-            runner=runner,
-            today=TODAY,
-            seeds_dir=project_settings.seeds_dir,
+        verdicts[workers] = check(
+            paths,
+            contracts,
+            units,
+            runner,
+            project_settings,
             spill_dir=tmp_path / f"spill{workers}",
             workers=workers,
         )
