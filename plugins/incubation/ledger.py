@@ -129,19 +129,25 @@ def connect(db_path: Path, contracts: dict[str, Contract] | None = None):
         con.close()
 
 
-def insert_raw(
-    con, contract: Contract, submission_id: int, loaded_at, relation: str, params=()
-) -> None:
-    """Insert a submission's parsed rows into raw.<template>, cast to the contract's types.
-    ``relation`` is what to select from (a registered frame, or ``read_parquet(?)``)."""
+def insert_raw(con, contract: Contract, loaded_at, relation: str, params=()) -> None:
+    """Insert parsed rows into raw.<template>, cast to the contract's types. ``relation`` is
+    what to select from, with a ``submission_id`` column (the night's staged parquet files, or
+    a registered frame)."""
     cols = ", ".join(c.name for c in contract.columns)
     casts = ", ".join(f"cast({c.name} as {c.duckdb_type})" for c in contract.columns)
     con.execute(
         f"""insert into raw.{contract.name}
                 (submission_id, source_sheet, source_row, loaded_at, {cols})
-            select ?, source_sheet, source_row, ?, {casts}
+            select submission_id, source_sheet, source_row, ?, {casts}
             from {relation}""",
-        [submission_id, loaded_at, *params],
+        [loaded_at, *params],
+    )
+
+
+def delete_raw(con, contract: Contract, submission_ids: list[int]) -> None:
+    con.execute(
+        f"delete from raw.{contract.name} where submission_id in (select unnest(?))",
+        [submission_ids],
     )
 
 
@@ -189,10 +195,18 @@ def update(con, submission_id: int, **fields) -> None:
 
 
 def get(con, submission_id: int) -> dict:
-    cur = con.execute("select * from audit.file_ledger where submission_id = ?", [submission_id])
+    return rows(con, [submission_id]).get(submission_id, {})
+
+
+def rows(con, submission_ids: list[int]) -> dict[int, dict]:
+    """Ledger rows by submission id, in one query."""
+    cur = con.execute(
+        "select * from audit.file_ledger where submission_id in (select unnest(?))",
+        [list(submission_ids)],
+    )
     names = [d[0] for d in cur.description]
-    row = cur.fetchone()
-    return dict(zip(names, row, strict=True)) if row else {}
+    found = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    return {int(row["submission_id"]): row for row in found}
 
 
 PROBLEM_FIELDS = (
@@ -209,18 +223,22 @@ PROBLEM_FIELDS = (
 COLUMN_FIELDS = ("sheet", "template", "header_row", "column_name", "header", "unit", "factor")
 
 
-def _replace_rows(con, table: str, submission_id: int, rows: list[dict], fields) -> None:
-    """Replace a submission's rows of an audit table in one statement (executemany is one
-    round trip per row in DuckDB: seconds for a file with thousands of warnings)."""
-    con.execute(f"delete from audit.{table} where submission_id = ?", [submission_id])
-    if not rows:
+def _replace_rows(con, table: str, rows: dict[int, list[dict]], fields) -> None:
+    """Replace the rows of an audit table for the given submissions in two statements
+    (executemany is one round trip per row in DuckDB: seconds for thousands of warnings)."""
+    con.execute(
+        f"delete from audit.{table} where submission_id in (select unnest(?))", [list(rows)]
+    )
+    records = [
+        [submission_id, *(r.get(f) for f in fields)]
+        for submission_id, items in rows.items()
+        for r in items
+    ]
+    if not records:
         return
     import pandas as pd  # here only: the quiet night's discover needs no pandas
 
-    frame = pd.DataFrame.from_records(
-        [[submission_id, *(r.get(f) for f in fields)] for r in rows],
-        columns=["submission_id", *fields],
-    ).astype(object)
+    frame = pd.DataFrame.from_records(records, columns=["submission_id", *fields]).astype(object)
     con.register("audit_rows", frame.where(frame.notna(), None))
     try:
         con.execute(f"insert into audit.{table} select * from audit_rows")
@@ -228,31 +246,43 @@ def _replace_rows(con, table: str, submission_id: int, rows: list[dict], fields)
         con.unregister("audit_rows")
 
 
-def replace_problems(con, submission_id: int, problems: list[dict]) -> None:
-    _replace_rows(con, "validation_results", submission_id, problems, PROBLEM_FIELDS)
+def replace_problems(con, problems: dict[int, list[dict]]) -> None:
+    """The problems of each given submission (submission id → problems)."""
+    _replace_rows(con, "validation_results", problems, PROBLEM_FIELDS)
 
 
-def replace_columns(con, submission_id: int, lineage: list[dict]) -> None:
-    """Column lineage of a submission: for each sheet and canonical column, the header as the
-    contact wrote it, the unit written and the factor applied (joins raw.* on submission_id
-    and source_sheet)."""
-    _replace_rows(con, "source_columns", submission_id, lineage, COLUMN_FIELDS)
+def replace_columns(con, lineage: dict[int, list[dict]]) -> None:
+    """Column lineage of each given submission (submission id → lineage): for each sheet and
+    canonical column, the header as the contact wrote it, the unit written and the factor
+    applied (joins raw.* on submission_id and source_sheet)."""
+    _replace_rows(con, "source_columns", lineage, COLUMN_FIELDS)
 
 
-def replaced_submissions(con, submission_id: int, contracts: dict[str, Contract]) -> list[dict]:
-    """Earlier accepted submissions whose rows this one supersedes (same template and key)."""
-    found: dict[int, str] = {}
+def replaced_submissions(
+    con, submission_ids: list[int], contracts: dict[str, Contract]
+) -> dict[int, list[dict]]:
+    """For each given submission, the earlier accepted ones whose rows it supersedes (same
+    template and key), in one query per template over the distinct keys."""
+    found: dict[int, dict[int, str]] = {int(i): {} for i in submission_ids}
     for contract in contracts.values():
-        keys = " and ".join(
+        keys = ", ".join(contract.supersede_by)
+        on = " and ".join(
             f"earlier.{k} is not distinct from this.{k}" for k in contract.supersede_by
         )
-        rows = con.execute(
-            f"""select distinct earlier.submission_id, ledger.file_name
-                from raw.{contract.name} as this
-                join raw.{contract.name} as earlier on {keys}
-                join audit.file_ledger as ledger on ledger.submission_id = earlier.submission_id
-                where this.submission_id = ? and earlier.submission_id < ?""",
-            [submission_id, submission_id],
+        pairs = con.execute(
+            f"""with this as (
+                    select distinct submission_id, {keys} from raw.{contract.name}
+                    where submission_id in (select unnest(?))),
+                earlier as (select distinct submission_id, {keys} from raw.{contract.name})
+                select distinct this.submission_id, earlier.submission_id, ledger.file_name
+                from this
+                join earlier on {on} and earlier.submission_id < this.submission_id
+                join audit.file_ledger as ledger on ledger.submission_id = earlier.submission_id""",
+            [list(found)],
         ).fetchall()
-        found.update({int(sid): name for sid, name in rows})
-    return [{"submission_id": sid, "file_name": found[sid]} for sid in sorted(found)]
+        for this, earlier, name in pairs:
+            found[int(this)][int(earlier)] = name
+    return {
+        this: [{"submission_id": sid, "file_name": names[sid]} for sid in sorted(names)]
+        for this, names in found.items()
+    }

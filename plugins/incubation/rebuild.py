@@ -72,7 +72,7 @@ def rebuild(settings: Settings) -> dict:
                     )
                 parsed = parse_sheets(read_file(path, file_name), contracts, units)
                 rows += _load_rows(con, contracts, submission_id, decided_at, parsed.frames)
-                ledger.replace_columns(con, submission_id, parsed.column_lineage())
+                ledger.replace_columns(con, {submission_id: parsed.column_lineage()})
         if i < len(nights) - 1:
             # the history the snapshots keep is made night by night, as the nights made it
             run_dbt(
@@ -112,7 +112,13 @@ def _load_rows(con, contracts, submission_id, loaded_at, frames) -> int:
     con.execute("begin transaction")
     for template, frame in frames.items():
         con.register("parsed", frame)
-        ledger.insert_raw(con, contracts[template], submission_id, loaded_at, "parsed")
+        ledger.insert_raw(
+            con,
+            contracts[template],
+            loaded_at,
+            "(select ?::bigint as submission_id, * from parsed)",
+            [submission_id],
+        )
         con.unregister("parsed")
         total += len(frame)
     con.execute("commit")

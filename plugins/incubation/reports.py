@@ -8,6 +8,8 @@ Text that Excel would read as a formula (= + - @) is always written as text.
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .problems import SEVERITY_ZH
@@ -75,6 +77,27 @@ def build_report(
         "replaces": replaces or [],
         "problems": problems[:cap],
     }
+
+
+# below this many reports, forking the writers costs more than it saves (~35 ms a report)
+PARALLEL_FROM = 16
+
+
+def write_reports(jobs: list[tuple[dict, Path, str]], workers: int = 1) -> list[Path]:
+    """Write many reports, each job (report, folder, stem) as ``write_report``; in forked
+    processes when there are enough. The paths come back in the jobs' order."""
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        return [write_report(*job) for job in jobs]
+    import xlsxwriter  # noqa: F401  once, before the fork
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        chunk = max(1, len(jobs) // (4 * workers))
+        return list(pool.map(_write_job, jobs, chunksize=chunk))
+
+
+def _write_job(job: tuple[dict, Path, str]) -> Path:
+    return write_report(*job)
 
 
 def write_report(report: dict, folder: Path, stem: str) -> Path:

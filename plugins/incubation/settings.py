@@ -26,22 +26,20 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     report_problem_cap: int = 1000
     max_file_mb: int = 50
-    check_workers: int = 1
+    workers: int = 1
 
     @classmethod
     def from_env(cls, home: str | os.PathLike | None = None) -> Settings:
         """Settings from INCUBATION_HOME, INCUBATION_SETTLE_SECONDS, INCUBATION_MAX_FILE_MB,
-        INCUBATION_REPORT_CAP and INCUBATION_CHECK_WORKERS (processes for the check's first
-        pass; by default one per CPU)."""
+        INCUBATION_REPORT_CAP and INCUBATION_WORKERS (processes for the check's first pass and
+        for the receipts; by default one per CPU)."""
         raw = home or os.environ.get("INCUBATION_HOME") or PROJECT_ROOT / "data"
         return cls(
             home=Path(raw).resolve(),
             settle_seconds=float(os.environ.get("INCUBATION_SETTLE_SECONDS", "60")),
             report_problem_cap=int(os.environ.get("INCUBATION_REPORT_CAP", "1000")),
             max_file_mb=int(os.environ.get("INCUBATION_MAX_FILE_MB", "50")),
-            check_workers=max(
-                1, int(os.environ.get("INCUBATION_CHECK_WORKERS") or os.cpu_count() or 1)
-            ),
+            workers=max(1, int(os.environ.get("INCUBATION_WORKERS") or os.cpu_count() or 1)),
         )
 
     # --- department-facing folders -------------------------------------------------

@@ -363,6 +363,14 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag):
     assert list((settings.quarantine / "digital_park_mc").glob("*__假表格.xlsx"))
     docs = json.loads(sorted(settings.runs.glob("*.json"))[0].read_text("utf-8"))["gx_data_docs"]
     assert docs and Path(docs).exists()
+    # dbt docs: every model with its compiled SQL and its columns from the warehouse
+    assert (settings.dbt_target / "index.html").exists()
+    manifest = json.loads((settings.dbt_target / "manifest.json").read_text("utf-8"))
+    catalog = json.loads((settings.dbt_target / "catalog.json").read_text("utf-8"))
+    models = [k for k in manifest["nodes"] if k.startswith("model.")]
+    assert models and all(manifest["nodes"][k]["compiled_code"] for k in models)
+    assert set(models) <= set(catalog["nodes"])
+    assert all(catalog["nodes"][k]["columns"] for k in models)
 
     # --- accepted files archived with receipts; the misplaced file quarantined as _unknown
     n_files = sum(1 for _ in settings.archive.rglob("*.*"))

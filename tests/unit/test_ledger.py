@@ -69,3 +69,47 @@ def test_a_contract_column_added_later_is_added_to_raw(settings, contracts):
             ).fetchall()
         }
     assert "new_measure" in cols
+
+
+def test_a_night_of_submissions_in_one_statement_each(settings, contracts, tmp_path):
+    """Problems replaced and supersessions found for several submissions at once, each kept
+    to its own submission."""
+    with ledger.connect(settings.build_db, contracts) as con:
+        ids = []
+        for name in ("一季度.xlsx", "一季度更正.xlsx", "二园区.xlsx"):
+            path = tmp_path / name
+            path.write_bytes(name.encode())
+            ids.append(
+                ledger.register(
+                    con,
+                    sha256=name,
+                    unit_code="digital_park_mc",
+                    path=path,
+                    size=1,
+                    mtime=0,
+                    run_id="r",
+                    status=ledger.STATUS_LOADED,
+                )
+            )
+        first, correction, other = ids
+        rows = [(first, "C1"), (first, "C2"), (correction, "C1"), (other, "C3")]
+        for submission_id, carrier in rows:
+            con.execute(
+                """insert into raw.carrier_period_report
+                       (submission_id, source_sheet, source_row, loaded_at, carrier_id, period)
+                   values (?, '季报', 2, now(), ?, '2025Q1')""",
+                [submission_id, carrier],
+            )
+        assert ledger.replaced_submissions(con, ids, contracts) == {
+            first: [],
+            correction: [{"submission_id": first, "file_name": "一季度.xlsx"}],
+            other: [],
+        }
+        problem = {"severity": "W", "rule": "w", "sheet": "季报", "row": 2, "message_zh": "x"}
+        ledger.replace_problems(con, {first: [problem, problem], other: [problem]})
+        ledger.replace_problems(con, {first: [problem], correction: []})
+        counts = con.execute(
+            "select submission_id, count(*) from audit.validation_results group by all order by 1"
+        ).fetchall()
+        assert counts == [(first, 1), (other, 1)]
+        assert set(ledger.rows(con, ids)) == set(ids)
