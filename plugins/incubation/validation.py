@@ -15,10 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from .deferred import defer
 from .problems import SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_WARNING, Problem
 from .reference import seed_column
 
 DOCS_SITE = "nightly"
+# what GX imports for expectations and charts our suites do not use (see ``deferred``)
+UNUSED_BY_SUITES = ("scipy.stats", "altair")
 GX_SEVERITY = {"critical": SEVERITY_ERROR, "warning": SEVERITY_WARNING, "info": SEVERITY_INFO}
 
 
@@ -48,6 +51,7 @@ class SuiteRunner:
     ):
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        defer(*UNUSED_BY_SUITES)
         import great_expectations as gx
         from great_expectations.core import ExpectationSuite
         from great_expectations.data_context.types.base import ProgressBarsConfig
