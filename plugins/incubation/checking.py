@@ -10,9 +10,10 @@ validated in batches: the parsed frames of one template from many files are stac
 ``file_index`` column, which the suites' uniqueness expectations include) and validated in
 one run, up to ``BATCH_ROWS`` rows at a time. Problems are then handed back to their file.
 
-The first pass can run in forked worker processes, each on a run of consecutive files (the
-machine's cores; a night's verdicts do not depend on how many). The second pass, the staging
-of verdicts and the Data Docs index stay in the calling process.
+Both passes can run in forked worker processes, each on a run of consecutive files (the
+machine's cores; a night's verdicts do not depend on how many): the first one file after
+another, the second once the night's context is complete, each verdict staged where it is
+made. Merging the context and the Data Docs index stay in the calling process.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from .contracts import Contract, UnitTable
 from .parsing import ParseResult, parse_sheets
 from .problems import ACCEPTED, REJECTED, SEVERITY_ERROR, SEVERITY_WARNING, Problem, count
 from .readers import UnreadableFile, read_file
-from .rules import CheckContext, run_rules, run_rules_stacked
+from .rules import CheckContext, prepare, run_rules, run_rules_stacked
 from .safety import Limits, inspect
 from .validation import SuiteRunner
 
@@ -56,6 +57,7 @@ class Verdict:
     columns: list[dict] = field(default_factory=list)  # column lineage, see ParseResult
     parse_seconds: float = 0.0
     validate_seconds: float = 0.0
+    staged: object = None  # what the sink made of it
 
     @property
     def n_errors(self) -> int:
@@ -142,7 +144,10 @@ def check_files(
 
     With ``workers`` > 1 and a ``spill_dir``, the first pass runs in that many forked
     processes, each on a run of consecutive files (see ``_runs``); what they bring back is
-    taken in file order, so the verdicts are those of one process."""
+    taken in file order, so the verdicts are those of one process. With a ``sink`` too, so
+    does the second pass, once the night's context is complete: each verdict is handed to the
+    sink in the worker that made it (the sink's return value is the verdict's ``staged``), and
+    comes back without its rows."""
     reference = reference_context(seeds_dir, today)
     first = _FirstPass(contracts, units, runner, reference, limits, spill_dir)
     parsed: list[_Parsed] = []
@@ -173,22 +178,51 @@ def check_files(
     if context_db is not None:
         add_warehouse(ctx, context_db, periods, context_read_only)
     merge_context(ctx, night)
-    share = (time.perf_counter() - started) / max(1, len(parsed))
-    verdicts = []
-    for i, p in enumerate(parsed):
+    prepare(ctx)
+    second = _SecondPass(ctx, parsed, spill_dir, sink, time.perf_counter() - started)
+    if sink is None:
+        workers = 1  # without a sink the verdicts keep their rows: they stay in this process
+    spans = [(first_index, len(run)) for first_index, run in runs]
+    verdicts: list[Verdict] = []
+    for part in _outcomes(second, spans, workers):
+        verdicts += part
+    return verdicts
+
+
+@dataclass
+class _SecondPass:
+    """The rules that need the night's context, then each file's verdict, handed to the sink
+    (which stages it) in the process that made it."""
+
+    ctx: CheckContext  # the night's, complete
+    parsed: list[_Parsed]
+    spill_dir: Path | None
+    sink: Callable[[int, Verdict], object] | None
+    context_seconds: float  # building ``ctx``, shared out over the files
+
+    def run(self, first_index: int, count: int) -> list[Verdict]:
+        """The verdicts on ``count`` files from ``first_index``; a sink's ``close`` (if it has
+        one) is called at the end, so that a worker process leaves nothing open."""
+        share = self.context_seconds / max(1, len(self.parsed))
+        try:
+            return [self._one(i, share) for i in range(first_index, first_index + count)]
+        finally:
+            getattr(self.sink, "close", lambda: None)()
+
+    def _one(self, i: int, share: float) -> Verdict:
+        p = self.parsed[i]
         started = time.perf_counter()
-        frames = p.frames or _unspill(spill_dir, i, p.templates)
-        ctx.unit_code = p.unit_code
+        frames = p.frames or _unspill(self.spill_dir, i, p.templates)
+        self.ctx.unit_code = p.unit_code
         for template, frame in frames.items():
-            p.problems += run_rules(template, frame, p.headers, ctx, True)
+            p.problems += run_rules(template, frame, p.headers, self.ctx, True)
         p.validate_seconds += share + time.perf_counter() - started
         verdict = _verdict(p, frames)
-        if sink is not None:
-            sink(i, verdict)
+        if self.sink is not None:
+            verdict.staged = self.sink(i, verdict)
             verdict.frames = {}  # staged: the rows are on disk now
         p.frames = {}
-        verdicts.append(verdict)
-    return verdicts
+        return verdict
 
 
 @dataclass
@@ -299,24 +333,26 @@ def _size(path: Path) -> int:
         return 0
 
 
-_ADOPTED: list[_FirstPass] = []  # in a worker process: the parent's, inherited by fork
+_ADOPTED: list = []  # in a worker process: the parent's pass, inherited by fork
 
 
-def _adopt(first: _FirstPass) -> None:
-    _ADOPTED[:] = [first]
+def _adopt(job: _FirstPass | _SecondPass) -> None:
+    _ADOPTED[:] = [job]
 
 
-def _run_adopted(run: tuple[int, list]) -> _Outcome:
+def _run_adopted(run: tuple):
     return _ADOPTED[0].run(*run)
 
 
-def _outcomes(first: _FirstPass, runs: list[tuple[int, list]], workers: int):
-    """Each run's outcome, in order: here, or in forked worker processes. Fork, because a
-    worker then starts with GX and the suites already loaded (a fresh interpreter would pay
-    ~10 s of imports, and under Airflow would re-import its CLI as ``__main__``)."""
+def _outcomes(job: _FirstPass | _SecondPass, runs: list[tuple], workers: int):
+    """``job.run`` of each run, in order: here, or in forked worker processes. Fork, because
+    a worker then starts with what the pass holds already loaded: GX and the suites, the
+    night's context (a fresh interpreter would pay ~10 s of imports, and under Airflow would
+    re-import its CLI as ``__main__``). Nothing in a pass logs: a worker's records would not
+    reach the task's log."""
     if workers <= 1 or len(runs) == 1:
         for run in runs:
-            yield first.run(*run)
+            yield job.run(*run)
         return
     gc.freeze()  # the parent's objects stay shared pages: a worker's gc does not touch them
     try:
@@ -324,7 +360,7 @@ def _outcomes(first: _FirstPass, runs: list[tuple[int, list]], workers: int):
             workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_adopt,
-            initargs=(first,),
+            initargs=(job,),
         ) as pool:
             yield from pool.map(_run_adopted, runs)
     finally:

@@ -118,8 +118,12 @@ def merge_context(ctx: CheckContext, night: CheckContext) -> None:
     ctx.reports.update(night.reports)
     ctx.roster_counts.update(night.roster_counts)
     ctx.financing.update(night.financing)
-    for key, carriers in night.active_uscc.items():
-        ctx.active_uscc.setdefault(key, set()).update(carriers)
+    # a million keys at S=10: dict operations in C, new sets where both have the key (the
+    # others are shared with ``night``, which is not added to afterwards)
+    both = night.active_uscc.keys() & ctx.active_uscc.keys()
+    merged = {key: ctx.active_uscc[key] | night.active_uscc[key] for key in both}
+    ctx.active_uscc.update(night.active_uscc)
+    ctx.active_uscc.update(merged)
     for carrier_id, level in night.levels.items():
         current = ctx.levels.get(carrier_id)
         if current is None or LEVEL_RANK[level] > LEVEL_RANK[current]:

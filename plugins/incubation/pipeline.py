@@ -165,17 +165,22 @@ def check(
     today = today or dt.date.today()
     spill = settings.work / "_spill"
     shutil.rmtree(spill, ignore_errors=True)
-    decided: list[dict] = [{} for _ in files]
-
-    # one connection for the stage (each costs ~50 ms), opened at the first final verdict:
-    # after the check's workers were forked, so that they share no open DuckDB with it
-    writer: list[duckdb.DuckDBPyConnection] = []
-
-    def stage(i: int, verdict) -> None:
-        item = files[i]
-        if not writer:
-            writer.append(duckdb.connect())
-        decided[i] = _stage_verdict(settings, item["submission_id"], verdict, writer[0])
+    verdicts = check_files(
+        [(Path(item["path"]), item["unit_code"]) for item in files],
+        contracts=contracts,
+        units=units,
+        runner=runner,
+        today=today,
+        seeds_dir=settings.seeds_dir,
+        context_db=settings.build_db,
+        context_read_only=False,
+        limits=Limits(max_file_bytes=settings.max_file_mb * 1024 * 1024),
+        spill_dir=spill,
+        sink=_Stager(settings, [item["submission_id"] for item in files]),
+        workers=settings.workers,
+    )
+    shutil.rmtree(spill, ignore_errors=True)
+    for item, verdict in zip(files, verdicts, strict=True):
         log.info(
             "%s %s: %s (%d errors, %d warnings, %d rows)",
             item["unit_code"],
@@ -183,29 +188,30 @@ def check(
             verdict.status,
             verdict.n_errors,
             verdict.n_warnings,
-            verdict.rows,
+            verdict.staged["rows"],
         )
+    return [verdict.staged for verdict in verdicts]
 
-    try:
-        check_files(
-            [(Path(item["path"]), item["unit_code"]) for item in files],
-            contracts=contracts,
-            units=units,
-            runner=runner,
-            today=today,
-            seeds_dir=settings.seeds_dir,
-            context_db=settings.build_db,
-            context_read_only=False,
-            limits=Limits(max_file_bytes=settings.max_file_mb * 1024 * 1024),
-            spill_dir=spill,
-            sink=stage,
-            workers=settings.workers,
-        )
-    finally:
-        for con in writer:
-            con.close()
-    shutil.rmtree(spill, ignore_errors=True)
-    return decided
+
+class _Stager:
+    """The check's sink: stages each final verdict (``_stage_verdict``) in the process that
+    made it, through one DuckDB connection per process (each costs ~50 ms), opened at the
+    first verdict: after the check's workers were forked, so that they share no open DuckDB."""
+
+    def __init__(self, settings: Settings, submission_ids: list[int]):
+        self.settings = settings
+        self.submission_ids = submission_ids
+        self.con: duckdb.DuckDBPyConnection | None = None
+
+    def __call__(self, i: int, verdict) -> dict:
+        if self.con is None:
+            self.con = duckdb.connect()
+        return _stage_verdict(self.settings, self.submission_ids[i], verdict, self.con)
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
 
 
 def _stage_verdict(settings: Settings, submission_id: int, verdict, con) -> dict:

