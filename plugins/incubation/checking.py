@@ -309,9 +309,12 @@ class _FirstPass:
 def _runs(files: list[tuple[Path, str]], workers: int) -> list[tuple[int, list]]:
     """The files cut into runs of consecutive files, ``(first index, files)``, of about equal
     bytes: two per worker, so that a worker done early takes another, but none smaller than
-    ``RUN_BYTES`` (a worker costs a fork, and each of its batches a GX run per template)."""
+    ``RUN_BYTES`` (a worker costs a fork, and each of its batches a GX run per template), and
+    as many for each worker (three runs on two workers: one worker would do two of them)."""
     sizes = [_size(path) for path, _ in files]
     n_runs = min(2 * workers, sum(sizes) // RUN_BYTES, len(files)) if workers > 1 else 1
+    if n_runs > workers:
+        n_runs -= n_runs % workers
     if n_runs < 2:
         return [(0, files)]
     share = sum(sizes) / n_runs

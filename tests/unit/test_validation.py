@@ -192,3 +192,22 @@ def test_worker_processes_give_the_verdicts_of_one_process(
         index = (docs[workers] / "index.html").read_text("utf-8")
         assert len(pages) == 5  # the registry once, the roster once per file
         assert all(str(p.relative_to(docs[workers])) in index for p in pages)
+
+
+def test_runs_are_whole_rounds_of_the_workers(tmp_path, monkeypatch):
+    """Runs of about equal bytes, two per worker at most, and never one run more for one
+    worker than for the other."""
+    from incubation import checking
+
+    monkeypatch.setattr(checking, "RUN_BYTES", 100)
+    files = []
+    for i in range(7):
+        path = tmp_path / f"{i}.csv"
+        path.write_bytes(b"x" * 60)
+        files.append((path, "x"))
+    cut = lambda n, workers: [len(r) for _, r in checking._runs(files[:n], workers)]  # noqa: E731
+    assert cut(7, 2) == [2, 2, 2, 1]  # 420 bytes: two runs per worker
+    assert cut(6, 2) == [3, 3]  # 360 bytes: 3 runs would leave one worker two of them
+    assert cut(5, 2) == [3, 2]
+    assert cut(3, 2) == [3]  # 180 bytes: one run, in this process
+    assert cut(7, 1) == [7]
