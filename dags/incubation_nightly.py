@@ -10,9 +10,9 @@ Every night at 02:00 (Asia/Shanghai) this DAG takes the files the responsible un
    skips the rest of the night;
 2. **check** — parses each sheet against its template contract and runs the template's Great
    Expectations suite and the domain checks;
-3. **load** — loads each accepted file into `raw.<template>` in one transaction with its ledger
-   row, moves it to `archive/` (refused files to `quarantine/<unit>/`), and writes a receipt or
-   rejection report (Chinese) into `outbox/<unit>/`;
+3. **load** — loads the night's accepted files into `raw.<template>` in one transaction with
+   their ledger rows, writes each file's receipt or rejection report (Chinese) into
+   `outbox/<unit>/`, then moves it to `archive/` (refused files to `quarantine/<unit>/`);
 4. **build_warehouse** — one `dbt build` (seeds, staging, core, tests) on the build database;
 5. **publish** — swaps the analysts' read-only `warehouse/incubation.duckdb` in atomically;
 6. **summarise** — writes the run summary to `audit.runs` and `runs/<run_id>.json`, with a
