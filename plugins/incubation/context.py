@@ -118,8 +118,9 @@ def merge_context(ctx: CheckContext, night: CheckContext) -> None:
     ctx.reports.update(night.reports)
     ctx.roster_counts.update(night.roster_counts)
     ctx.financing.update(night.financing)
-    # a million keys at S=10: dict operations in C, new sets where both have the key (the
-    # others are shared with ``night``, which is not added to afterwards)
+    # a million keys at S=10: dict operations in C. Where both have the key, a new set; the
+    # others are shared with ``night``: merging never changes a set in place, and rows are
+    # added (``_add_roster``) only to a context not merged from yet
     both = night.active_uscc.keys() & ctx.active_uscc.keys()
     merged = {key: ctx.active_uscc[key] | night.active_uscc[key] for key in both}
     ctx.active_uscc.update(night.active_uscc)

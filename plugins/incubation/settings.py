@@ -31,8 +31,8 @@ class Settings:
     @classmethod
     def from_env(cls, home: str | os.PathLike | None = None) -> Settings:
         """Settings from INCUBATION_HOME, INCUBATION_SETTLE_SECONDS, INCUBATION_MAX_FILE_MB,
-        INCUBATION_REPORT_CAP and INCUBATION_WORKERS (processes for the check's first pass and
-        for the receipts; by default one per CPU)."""
+        INCUBATION_REPORT_CAP and INCUBATION_WORKERS (processes for the check's two passes
+        and for the receipts; by default one per CPU)."""
         raw = home or os.environ.get("INCUBATION_HOME") or PROJECT_ROOT / "data"
         return cls(
             home=Path(raw).resolve(),

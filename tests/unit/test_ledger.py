@@ -6,35 +6,30 @@ from incubation import ledger
 from incubation.contracts import Column
 
 
+def register(con, path, sha256, status=ledger.STATUS_RECEIVED, unit="sci_tech_bureau") -> int:
+    return ledger.register(
+        con,
+        sha256=sha256,
+        unit_code=unit,
+        path=path,
+        size=1,
+        mtime=0,
+        run_id="r",
+        status=status,
+    )
+
+
 def test_schema_is_idempotent_and_registers(settings, contracts, tmp_path):
     path = tmp_path / "a.xlsx"
     path.write_bytes(b"x")
     with ledger.connect(settings.build_db, contracts) as con:
         ledger.ensure_schema(con, contracts)  # a second time changes nothing
-        sid = ledger.register(
-            con,
-            sha256="abc",
-            unit_code="sci_tech_bureau",
-            path=path,
-            size=1,
-            mtime=0,
-            run_id="r",
-            status=ledger.STATUS_RECEIVED,
-        )
+        sid = register(con, path, "abc")
         assert ledger.find_by_sha(con, "abc") == (sid, "received")
         ledger.update(con, sid, status=ledger.STATUS_LOADED, rows_loaded=3)
         row = ledger.get(con, sid)
         assert (row["status"], row["rows_loaded"], row["file_name"]) == ("loaded", 3, "a.xlsx")
-        second = ledger.register(
-            con,
-            sha256="def",
-            unit_code="sci_tech_bureau",
-            path=path,
-            size=1,
-            mtime=0,
-            run_id="r",
-            status=ledger.STATUS_RECEIVED,
-        )
+        second = register(con, path, "def")
         assert second == sid + 1
         tables = {
             r[0]
@@ -79,18 +74,7 @@ def test_a_night_of_submissions_in_one_statement_each(settings, contracts, tmp_p
         for name in ("一季度.xlsx", "一季度更正.xlsx", "二园区.xlsx"):
             path = tmp_path / name
             path.write_bytes(name.encode())
-            ids.append(
-                ledger.register(
-                    con,
-                    sha256=name,
-                    unit_code="digital_park_mc",
-                    path=path,
-                    size=1,
-                    mtime=0,
-                    run_id="r",
-                    status=ledger.STATUS_LOADED,
-                )
-            )
+            ids.append(register(con, path, name, ledger.STATUS_LOADED, "digital_park_mc"))
         first, correction, other = ids
         rows = [(first, "C1"), (first, "C2"), (correction, "C1"), (other, "C3")]
         for submission_id, carrier in rows:
