@@ -6,9 +6,10 @@ against period reports), with the warehouse's accepted data plus the rows of thi
 files that passed the first pass.
 
 GX costs about 12 ms per expectation per validation, whatever the row count, so files are
-validated in batches: the parsed frames of one template from many files are stacked (with a
+validated in stacks: the parsed frames of one template from many files are stacked (with a
 ``file_index`` column, which the suites' uniqueness expectations include) and validated in
-one run, up to ``BATCH_ROWS`` rows at a time. Problems are then handed back to their file.
+one run, once the stack holds ``BATCH_ROWS`` rows or the files run out. Problems are then
+handed back to their file.
 
 Both passes can run in forked worker processes, each on a run of consecutive files (the
 machine's cores; a night's verdicts do not depend on how many): the first one file after
@@ -42,6 +43,7 @@ from .validation import SuiteRunner
 
 log = logging.getLogger(__name__)
 BATCH_ROWS = 100_000
+HOLD_ROWS = 2 * BATCH_ROWS  # rows waiting for a suite: then every template's is run
 RUN_BYTES = 2 * 2**20  # about 40k rows of .xlsx: smaller nights are checked in one process
 FILE_INDEX = "file_index"
 
@@ -83,6 +85,8 @@ class _Parsed:
     seconds: float
     validate_seconds: float = 0.0
     templates: list[str] = field(default_factory=list)  # of frames spilled to disk
+    waiting: set[str] = field(default_factory=set)  # templates not through the first pass yet
+    contribution: CheckContext | None = None  # to the night's context, while it is built
 
 
 def _parse(path: Path, unit_code: str, contracts, units, limits: Limits | None) -> _Parsed:
@@ -135,12 +139,12 @@ def check_files(
 ) -> list[Verdict]:
     """Verdicts for ``(path, unit_code)`` pairs, in the same order.
 
-    Memory follows the largest batch of files, not the night: files are parsed and validated
-    in batches of about ``BATCH_ROWS`` rows; with a ``spill_dir`` each file's rows then wait
-    there (pickled frames, read back by this same call) for the second pass, and with a
-    ``sink`` each verdict is handed over (to be staged) and its rows dropped as soon as it is
-    final. The second pass needs, of the other files, only what the context keeps (counts,
-    keys), gathered batch by batch.
+    Memory follows the largest stack of files, not the night: files are parsed and validated
+    in stacks of about ``BATCH_ROWS`` rows of a template (see ``_FirstPass.run``); with a
+    ``spill_dir`` each file's rows then wait there (pickled frames, read back by this same
+    call) for the second pass, and with a ``sink`` each verdict is handed over (to be staged)
+    and its rows dropped as soon as it is final. The second pass needs, of the other files,
+    only what the context keeps (counts, keys), gathered file by file.
 
     With ``workers`` > 1 and a ``spill_dir``, the first pass runs in that many forked
     processes, each on a run of consecutive files (see ``_runs``); what they bring back is
@@ -167,8 +171,8 @@ def check_files(
     for outcome in _outcomes(first, runs, workers):
         parsed += outcome.parsed
         periods |= outcome.periods
-        for contribution in outcome.contexts:
-            merge_context(night, contribution)
+        for i in sorted(outcome.contexts):
+            merge_context(night, outcome.contexts[i])
         validations += outcome.validations
     runner.index(validations)
     del validations
@@ -229,15 +233,18 @@ class _SecondPass:
 class _Outcome:
     """What the first pass over a run of files hands back, in file order."""
 
+    first: int  # the run's first file, its index in the night
     parsed: list[_Parsed] = field(default_factory=list)
     periods: set[str] = field(default_factory=set)
-    contexts: list[CheckContext] = field(default_factory=list)  # one per batch, in order
+    # what each clean file brings to the night's context, by its index in the run (files
+    # leave in the order their stacks are validated: merged in file order, the later wins)
+    contexts: dict[int, CheckContext] = field(default_factory=dict)
     validations: list = field(default_factory=list)  # GX results, their Data Docs pages written
 
 
 @dataclass
 class _FirstPass:
-    """Parsing, the GX suites and the row-level rules, file by file and batch by batch."""
+    """Parsing, the GX suites and the row-level rules, file by file and stack by stack."""
 
     contracts: dict[str, Contract]
     units: UnitTable
@@ -247,69 +254,78 @@ class _FirstPass:
     spill_dir: Path | None  # where each file's rows wait for the second pass
 
     def run(self, first_index: int, files: list[tuple[Path, str]]) -> _Outcome:
-        """The files, numbered from ``first_index`` in the night (their spill folders)."""
-        outcome = _Outcome()
-        batch: list[int] = []
-        batch_rows = 0
+        """The files, numbered from ``first_index`` in the night (their spill folders).
+
+        Each template's rows wait in a stack until it holds ``BATCH_ROWS`` rows, or the run
+        ends: the template's suite then runs once over the stack. A GX run costs about 12 ms
+        per expectation whatever its rows, so a small template (87 expectations for the
+        period report) is validated once a run, not once with every stack of rosters, though
+        each workbook holds both. Rows leave memory as soon as their stack is validated;
+        should the stacks hold ``HOLD_ROWS`` rows in all, every one is validated."""
+        outcome = _Outcome(first_index)
+        parsed = outcome.parsed
+        stacks: dict[str, list[int]] = {}  # template -> the files whose rows of it wait
         for path, unit in files:
-            outcome.parsed.append(_parse(path, unit, self.contracts, self.units, self.limits))
-            batch.append(len(outcome.parsed) - 1)
-            batch_rows += sum(len(f) for f in outcome.parsed[-1].frames.values())
-            if batch_rows >= BATCH_ROWS:
-                self._batch(outcome, batch, first_index)
-                batch, batch_rows = [], 0
-        self._batch(outcome, batch, first_index)
+            parsed.append(_parse(path, unit, self.contracts, self.units, self.limits))
+            parsed[-1].waiting = set(parsed[-1].frames)
+            for template in parsed[-1].frames:
+                stacks.setdefault(template, []).append(len(parsed) - 1)
+            rows = {t: sum(len(parsed[i].frames[t]) for i in m) for t, m in stacks.items()}
+            full = [t for t, n in rows.items() if n >= BATCH_ROWS]
+            self._validate(outcome, stacks, full if sum(rows.values()) < HOLD_ROWS else rows)
+        self._validate(outcome, stacks, list(stacks))
         outcome.validations = self.runner.render_pages()
         return outcome
 
-    def _batch(self, outcome: _Outcome, members: list[int], first_index: int) -> None:
-        """The GX suites and the row-level rules for a batch of files, one GX run per
-        template; then what the clean files bring to the night's context, and their rows
-        out of memory."""
+    def _validate(self, outcome: _Outcome, stacks: dict[str, list[int]], templates) -> None:
+        """The suites and the row-level rules of ``templates``, each over its stack: problems
+        handed back to their file; then what the rows bring to the night's context and the
+        rows out of memory."""
         parsed = outcome.parsed
-        for template in self.contracts:
-            batch = [
-                (i, parsed[i].frames[template]) for i in members if template in parsed[i].frames
-            ]
-            if not batch:
-                continue
+        for template in [t for t in self.contracts if t in templates and t in stacks]:
+            members = stacks.pop(template)
             started = time.perf_counter()
             stacked = pd.concat(
-                [frame.assign(**{FILE_INDEX: i}) for i, frame in batch], ignore_index=True
+                [parsed[i].frames[template].assign(**{FILE_INDEX: i}) for i in members],
+                ignore_index=True,
             )
-            headers = {i: parsed[i].headers for i, _ in batch}  # as each file wrote them
+            headers = {i: parsed[i].headers for i in members}  # as each file wrote them
             for file_index, problem in [
                 *self.runner.problems(template, stacked, headers, FILE_INDEX),
                 *run_rules_stacked(template, stacked, headers, self.reference, FILE_INDEX),
             ]:
                 parsed[file_index].problems.append(problem)
             del stacked
-            share = (time.perf_counter() - started) / len(batch)
-            for i, _ in batch:
-                parsed[i].validate_seconds += share
-        clean: dict[str, list[pd.DataFrame]] = {}
-        for i in members:
-            p = parsed[i]
-            for frame in p.frames.values():
-                if "period" in frame:
-                    outcome.periods.update(frame["period"].dropna().unique())
-            if not any(x.is_error for x in p.problems):
-                for template, frame in p.frames.items():
-                    clean.setdefault(template, []).append(frame)
-        contribution = CheckContext(
-            today=self.reference.today, zone_names=self.reference.zone_names
-        )
-        add_batch(contribution, clean)
-        outcome.contexts.append(contribution)
-        if self.spill_dir is not None:
+            share = (time.perf_counter() - started) / len(members)
             for i in members:
-                _spill(self.spill_dir, first_index + i, parsed[i])
+                parsed[i].validate_seconds += share
+                self._validated(outcome, i, template)
+
+    def _validated(self, outcome: _Outcome, i: int, template: str) -> None:
+        """A file's rows of a template, through the first pass: what they bring to the file's
+        contribution to the night's context (kept once every template of the file is through,
+        if no error was found), then spilled."""
+        p = outcome.parsed[i]
+        frame = p.frames[template]
+        if "period" in frame:
+            outcome.periods.update(frame["period"].dropna().unique())
+        if p.contribution is None:
+            reference = self.reference
+            p.contribution = CheckContext(today=reference.today, zone_names=reference.zone_names)
+        add_batch(p.contribution, {template: [frame]})
+        if self.spill_dir is not None:
+            _spill(self.spill_dir, outcome.first + i, p, template)
+        p.waiting.discard(template)
+        if not p.waiting:
+            if not any(x.is_error for x in p.problems):
+                outcome.contexts[i] = p.contribution
+            p.contribution = None
 
 
 def _runs(files: list[tuple[Path, str]], workers: int) -> list[tuple[int, list]]:
     """The files cut into runs of consecutive files, ``(first index, files)``, of about equal
     bytes: two per worker, so that a worker done early takes another, but none smaller than
-    ``RUN_BYTES`` (a worker costs a fork, and each of its batches a GX run per template), and
+    ``RUN_BYTES`` (a worker costs a fork, and each of its stacks a GX run), and
     as many for each worker (three runs on two workers: one worker would do two of them)."""
     sizes = [_size(path) for path, _ in files]
     n_runs = min(2 * workers, sum(sizes) // RUN_BYTES, len(files)) if workers > 1 else 1
@@ -370,13 +386,13 @@ def _outcomes(job: _FirstPass | _SecondPass, runs: list[tuple], workers: int):
         gc.unfreeze()
 
 
-def _spill(spill_dir: Path, i: int, p: _Parsed) -> None:
+def _spill(spill_dir: Path, i: int, p: _Parsed, template: str) -> None:
+    """A file's rows of one template to disk, for the second pass."""
     folder = spill_dir / f"{i:06d}"
     folder.mkdir(parents=True, exist_ok=True)
-    for template, frame in p.frames.items():
-        frame.to_pickle(folder / f"{template}.pkl")  # exact dtypes back; this process's own file
-    p.templates = list(p.frames)
-    p.frames = {}
+    # exact dtypes back; this process's own file
+    p.frames.pop(template).to_pickle(folder / f"{template}.pkl")
+    p.templates.append(template)
 
 
 def _unspill(spill_dir: Path | None, i: int, templates: list[str]) -> dict[str, pd.DataFrame]:

@@ -30,6 +30,7 @@ BAD_ROSTER = [
     ["2027Q1", "YZ-FH-0001", "企业", "甲公司", "91350100M000100Y43", "2023-06-01", "2024-01-02", "在孵", None, None],
     ["2025Q4", "YZ-FH-0001", "企业", "甲公司", "91350100M000100Y43", "2023-06-01", "2024-01-02", "在孵", None, None],
 ]
+REPORT_HEADER = ["报告期", "载体编码", "期末载体面积（平方米）", "期末在孵企业数（家）", "期末在孵创业团队数（个）"]
 # fmt: on
 
 
@@ -125,6 +126,62 @@ def test_batches_and_spilled_rows_give_the_same_verdicts(
     ]
     assert sunk == {i: (v.status, v.rows) for i, v in enumerate(together)}
     assert not any((tmp_path / "spill").iterdir())  # nothing left behind
+
+
+def test_a_small_template_waits_for_one_gx_run_and_the_later_file_still_wins(
+    tmp_path, contracts, units, runner, project_settings, monkeypatch
+):
+    """Rosters fill their stack with every file; the registry and the period report wait for
+    one GX run each at the end. The first file (its registry rows waiting) so is through the
+    first pass after the second: still, the second file's roster is the carrier-quarter's,
+    as in file order, and the period report agrees with it. Stacks holding ``HOLD_ROWS``
+    rows in all: every one runs."""
+    from incubation import checking, uscc
+
+    code = "91350100M000200Y4"
+    second = code + uscc.expected_check_character(code + "0")
+    roster = [
+        ROSTER_HEADER,
+        [*GOOD_ROSTER[1][:3], "丙公司", second, *GOOD_ROSTER[1][5:]],
+        GOOD_ROSTER[1],
+    ]
+    report = [
+        REPORT_HEADER,
+        ["2025Q4", "YZ-FH-0001", 9000, 2, 0],  # the second file's roster: 2 firms, no team
+    ]
+    paths = [
+        write_xlsx(tmp_path / "a.xlsx", {"登记": REGISTRY, "名单": GOOD_ROSTER}),  # 1 and 1
+        write_xlsx(tmp_path / "b.xlsx", {"名单": roster}),
+        write_xlsx(tmp_path / "c.xlsx", {"季报": report}),
+    ]
+    together = check(paths, contracts, units, runner, project_settings)
+    runs = []
+    validate = runner.validate
+    monkeypatch.setattr(
+        runner, "validate", lambda t, frame: runs.append((t, len(frame))) or validate(t, frame)
+    )
+    monkeypatch.setattr(checking, "BATCH_ROWS", 2)
+    apart = check(paths, contracts, units, runner, project_settings)
+    assert sorted(runs) == [
+        ("carrier_period_report", 1),
+        ("carrier_registry", 1),
+        ("incubatee_roster", 2),
+        ("incubatee_roster", 2),
+    ]
+    assert runs[:2] == [("incubatee_roster", 2)] * 2
+    assert [(v.status, v.problems) for v in apart] == [(v.status, v.problems) for v in together]
+    assert [v.status for v in apart] == [ACCEPTED] * 3
+    assert apart[2].problems == []  # no disagreement with the first file's roster
+    runs.clear()
+    monkeypatch.setattr(checking, "HOLD_ROWS", 3)  # the first file's 3 rows: every stack runs
+    held = check(paths, contracts, units, runner, project_settings)
+    assert runs == [
+        ("carrier_registry", 1),
+        ("incubatee_roster", 2),
+        ("incubatee_roster", 2),
+        ("carrier_period_report", 1),
+    ]
+    assert [(v.status, v.problems) for v in held] == [(v.status, v.problems) for v in together]
 
 
 def test_each_file_in_a_batch_is_told_its_own_headers(
