@@ -45,9 +45,15 @@ def build_report(
     cap: int,
     note_zh: str = "",
     replaces: list[dict] | None = None,
+    counts: tuple[int, int, int] | None = None,
 ) -> dict:
-    errors = sum(1 for p in problems if p["severity"] == "E")
-    warnings = sum(1 for p in problems if p["severity"] == "W")
+    """The report of a decided file; ``counts`` (errors, warnings, problems) when
+    ``problems`` are the first of more (a report lists at most ``cap``)."""
+    errors, warnings, total = counts or (
+        sum(1 for p in problems if p["severity"] == "E"),
+        sum(1 for p in problems if p["severity"] == "W"),
+        len(problems),
+    )
     if accepted:
         verdict = "已接收"
         next_step = (
@@ -71,7 +77,7 @@ def build_report(
         "rows": rows,
         "errors": errors,
         "warnings": warnings,
-        "problems_total": len(problems),
+        "problems_total": total,
         "problems_shown": min(len(problems), cap),
         "next_step_zh": note_zh or next_step,
         "replaces": replaces or [],

@@ -97,3 +97,40 @@ def test_a_night_of_submissions_in_one_statement_each(settings, contracts, tmp_p
         ).fetchall()
         assert counts == [(first, 1), (other, 1)]
         assert set(ledger.rows(con, ids)) == set(ids)
+
+
+def test_a_report_reads_its_first_problems_and_counts_them_all(settings, contracts, tmp_path):
+    """The night's reports read at most the cap of problems per file (errors first, then by
+    sheet and row), and the counts of all of them."""
+    from incubation.pipeline import _problems_of
+
+    with ledger.connect(settings.build_db, contracts) as con:
+        ids = []
+        for name in ("多.xlsx", "少.xlsx", "无.xlsx"):
+            path = tmp_path / name
+            path.write_bytes(name.encode())
+            ids.append(register(con, path, name, ledger.STATUS_REJECTED, "digital_park_mc"))
+        many, few, _ = ids
+
+        def problem(severity, row):
+            return {
+                "severity": severity,
+                "rule": "r",
+                "sheet": "名单",
+                "row": row,
+                "message_zh": "x",
+            }
+
+        ledger.replace_problems(
+            con,
+            {
+                many: [problem("W", r) for r in range(9, 2, -1)] + [problem("E", 20)],
+                few: [problem("W", 5)],
+            },
+        )
+        found = _problems_of(con, ids, 3)
+    assert set(found) == {many, few}  # a file without problems: nothing to read
+    shown, counts = found[many]
+    assert [(p["severity"], p["row"]) for p in shown] == [("E", 20), ("W", 3), ("W", 4)]
+    assert counts == (1, 7, 8)
+    assert [p["row"] for p in found[few][0]] == [5] and found[few][1] == (0, 1, 1)
