@@ -168,12 +168,14 @@ def check_files(
         len(runs),
         min(workers, len(runs)),
     )
+    started = time.perf_counter()
     for outcome in _outcomes(first, runs, workers):
         parsed += outcome.parsed
         periods |= outcome.periods
         for i in sorted(outcome.contexts):
             merge_context(night, outcome.contexts[i])
         validations += outcome.validations
+    log.info("first pass done in %.1f s", time.perf_counter() - started)
     runner.index(validations)
     del validations
 
@@ -187,9 +189,12 @@ def check_files(
     if sink is None:
         workers = 1  # without a sink the verdicts keep their rows: they stay in this process
     spans = [(first_index, len(run)) for first_index, run in runs]
+    log.info("night's context in %.1f s", second.context_seconds)
+    started = time.perf_counter()
     verdicts: list[Verdict] = []
     for part in _outcomes(second, spans, workers):
         verdicts += part
+    log.info("second pass done in %.1f s", time.perf_counter() - started)
     return verdicts
 
 
