@@ -65,9 +65,10 @@ class TreeMeter:
         self.interval = interval
         self.budget = budget
         self.peak = 0
-        self.cpu: dict[int, float] = {}  # CPU seconds since the meter started, by process
+        self.cpu: dict[int, float] = {}  # CPU seconds while metered, by process (on exit)
         # what the processes running already had spent (the deployment's start-up)
         self._before = {proc.pid: self._spent(proc) for proc in self._procs()}
+        self._reaped = _reaped_cpu()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -82,20 +83,18 @@ class TreeMeter:
 
     @staticmethod
     def _spent(proc) -> float | None:
+        """The process's CPU and that of the children it has reaped (a task process, its
+        check workers): what ended is counted where it was waited for, once."""
         try:
             times = proc.cpu_times()
         except Exception:  # ended between listing and reading
             return None
-        return times.user + times.system
+        return times.user + times.system + times.children_user + times.children_system
 
     def _run(self) -> None:
         pause = self.interval
         while not self._stop.is_set():
             started = time.perf_counter()
-            for proc in self._procs():
-                spent = self._spent(proc)
-                if spent is not None:
-                    self.cpu[proc.pid] = spent - (self._before.get(proc.pid) or 0.0)
             total = 0
             for root in self.roots:
                 with contextlib.suppress(Exception):  # a root ended between listing and reading
@@ -109,12 +108,27 @@ class TreeMeter:
         return self
 
     def __exit__(self, *exc):
+        """CPU read once, at the end: of the processes still running (the deployment), or,
+        when the metered processes have ended and this one reaped them (``dags test``, the
+        floor), what this process's children spent meanwhile."""
         self._stop.set()
         self._thread.join()
+        if any(root.is_running() for root in self.roots):
+            for proc in self._procs():
+                spent = self._spent(proc)
+                if spent is not None:
+                    self.cpu[proc.pid] = spent - (self._before.get(proc.pid) or 0.0)
+        else:
+            self.cpu = {self.roots[0].pid: _reaped_cpu() - self._reaped}
 
     @property
     def peak_mb(self) -> float:
         return round(self.peak / 2**20, 1)
+
+
+def _reaped_cpu() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def env_for(home: Path, airflow_home: Path, **extra: str) -> dict[str, str]:
