@@ -276,8 +276,8 @@ class _FirstPass:
             for template in parsed[-1].frames:
                 stacks.setdefault(template, []).append(len(parsed) - 1)
             rows = {t: sum(len(parsed[i].frames[t]) for i in m) for t, m in stacks.items()}
-            full = [t for t, n in rows.items() if n >= BATCH_ROWS]
-            self._validate(outcome, stacks, full if sum(rows.values()) < HOLD_ROWS else rows)
+            held = sum(rows.values()) >= HOLD_ROWS
+            self._validate(outcome, stacks, [t for t, n in rows.items() if held or n >= BATCH_ROWS])
         self._validate(outcome, stacks, list(stacks))
         outcome.validations = self.runner.render_pages()
         return outcome

@@ -370,6 +370,7 @@ def _reports_to_write(settings: Settings, con, ids: list[int], staged: dict) -> 
     jobs = []
     for submission_id in todo:
         row = rows[submission_id]
+        shown, counts = problems.get(submission_id, ([], None))
         report = build_report(
             submission_id=submission_id,
             unit_code=row["unit_code"],
@@ -379,8 +380,8 @@ def _reports_to_write(settings: Settings, con, ids: list[int], staged: dict) -> 
             sheets=(staged.get(submission_id) or {}).get("sheets") or {},
             template_titles={n: c.title_zh for n, c in contracts.items()},
             rows=row["rows_parsed"] or 0,
-            problems=problems.get(submission_id, ([], None))[0],
-            counts=problems.get(submission_id, ([], None))[1],
+            problems=shown,
+            counts=counts,
             decided_at=str(row["decided_at"]),
             cap=settings.report_problem_cap,
             replaces=replaces.get(submission_id, []),
