@@ -244,16 +244,14 @@ class Scheduler:
 
     def night(self) -> dict:
         run_id = f"bench__{time.time_ns()}"
-        meter = TreeMeter(*(p.pid for p in self.procs))
-        meter.__enter__()
-        started = time.perf_counter()
-        self.airflow("dags", "trigger", "incubation_nightly", "--run-id", run_id)
-        state = None
-        while state not in ("success", "failed"):
-            time.sleep(1)
-            state = self.run_state(run_id)
-        wall = time.perf_counter() - started
-        meter.__exit__()
+        with TreeMeter(*(p.pid for p in self.procs)) as meter:
+            started = time.perf_counter()
+            self.airflow("dags", "trigger", "incubation_nightly", "--run-id", run_id)
+            state = None
+            while state not in ("success", "failed"):
+                time.sleep(1)
+                state = self.run_state(run_id)
+            wall = time.perf_counter() - started
         if state != "success":
             raise RuntimeError(f"run {run_id} failed; see {self.log}")
         return {

@@ -265,8 +265,9 @@ class _FirstPass:
         ends: the template's suite then runs once over the stack. A GX run costs about 12 ms
         per expectation whatever its rows, so a small template (87 expectations for the
         period report) is validated once a run, not once with every stack of rosters, though
-        each workbook holds both. Rows leave memory as soon as their stack is validated;
-        should the stacks hold ``HOLD_ROWS`` rows in all, every one is validated."""
+        each workbook holds both. A file's rows of a template are spilled (with a
+        ``spill_dir``) as soon as that stack is validated; should the stacks hold
+        ``HOLD_ROWS`` rows in all, every one is validated."""
         outcome = _Outcome(first_index)
         parsed = outcome.parsed
         stacks: dict[str, list[int]] = {}  # template -> the files whose rows of it wait

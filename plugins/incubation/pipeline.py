@@ -406,6 +406,9 @@ def _file_away(con, ids: list[int], written: dict[int, Path]) -> None:
         filing.move(Path(row["inbox_path"]), Path(row["stored_path"]))
 
 
+_REPORT_ORDER = "severity, sheet, row_number, column_header, rule, message_zh"
+
+
 def _problems_of(con, ids: list[int], cap: int) -> dict[int, tuple[list[dict], tuple]]:
     """Per submission: its first ``cap`` problems in report order (errors first, then by
     sheet, row and column), and its (errors, warnings, problems) counted over all of them.
@@ -433,9 +436,6 @@ def _problems_of(con, ids: list[int], cap: int) -> dict[int, tuple[list[dict], t
     for submission_id, *values in cur.fetchall():
         found.setdefault(int(submission_id), []).append(dict(zip(names, values, strict=True)))
     return {i: (found.get(i, []), counts[i]) for i in counts}
-
-
-_REPORT_ORDER = "severity, sheet, row_number, column_header, rule, message_zh"
 
 
 # ----------------------------------------------------------------------- build, publish

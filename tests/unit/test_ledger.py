@@ -19,6 +19,16 @@ def register(con, path, sha256, status=ledger.STATUS_RECEIVED, unit="sci_tech_bu
     )
 
 
+def register_files(con, folder, names, status=ledger.STATUS_LOADED) -> list[int]:
+    """One file per name (its name as content and hash) registered for one unit."""
+    ids = []
+    for name in names:
+        path = folder / name
+        path.write_bytes(name.encode())
+        ids.append(register(con, path, name, status, "digital_park_mc"))
+    return ids
+
+
 def test_schema_is_idempotent_and_registers(settings, contracts, tmp_path):
     path = tmp_path / "a.xlsx"
     path.write_bytes(b"x")
@@ -70,11 +80,7 @@ def test_a_night_of_submissions_in_one_statement_each(settings, contracts, tmp_p
     """Problems replaced and supersessions found for several submissions at once, each kept
     to its own submission."""
     with ledger.connect(settings.build_db, contracts) as con:
-        ids = []
-        for name in ("一季度.xlsx", "一季度更正.xlsx", "二园区.xlsx"):
-            path = tmp_path / name
-            path.write_bytes(name.encode())
-            ids.append(register(con, path, name, ledger.STATUS_LOADED, "digital_park_mc"))
+        ids = register_files(con, tmp_path, ("一季度.xlsx", "一季度更正.xlsx", "二园区.xlsx"))
         first, correction, other = ids
         rows = [(first, "C1"), (first, "C2"), (correction, "C1"), (other, "C3")]
         for submission_id, carrier in rows:
@@ -105,11 +111,9 @@ def test_a_report_reads_its_first_problems_and_counts_them_all(settings, contrac
     from incubation.pipeline import _problems_of
 
     with ledger.connect(settings.build_db, contracts) as con:
-        ids = []
-        for name in ("多.xlsx", "少.xlsx", "无.xlsx"):
-            path = tmp_path / name
-            path.write_bytes(name.encode())
-            ids.append(register(con, path, name, ledger.STATUS_REJECTED, "digital_park_mc"))
+        ids = register_files(
+            con, tmp_path, ("多.xlsx", "少.xlsx", "无.xlsx"), ledger.STATUS_REJECTED
+        )
         many, few, _ = ids
 
         def problem(severity, row):
