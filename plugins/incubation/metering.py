@@ -22,6 +22,8 @@ from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from .framestack import roomy
+
 log = logging.getLogger(__name__)
 SAMPLE_SECONDS = 0.05
 
@@ -115,7 +117,8 @@ def record(metrics_file: Path, line: dict) -> None:
 
 
 def metered(stage: str) -> Callable:
-    """Decorate a pipeline stage whose first argument is the Settings."""
+    """Decorate a pipeline stage whose first argument is the Settings. The stage runs under
+    ``framestack.roomy``: its cost must not depend on how deep Airflow calls it."""
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
@@ -123,7 +126,7 @@ def metered(stage: str) -> Callable:
             # Airflow puts the run in the task's environment, in dag.test and in workers alike
             run_id = kwargs.get("run_id") or os.environ.get("AIRFLOW_CTX_DAG_RUN_ID")
             with measure() as figures:
-                result = fn(settings, *args, **kwargs)
+                result = roomy(fn, settings, *args, **kwargs)
             line = {"stage": stage, "run_id": run_id, "pid": os.getpid(), **figures}
             log.info("stage %s: %s", stage, line)
             try:
