@@ -35,7 +35,7 @@ def _churning_depths() -> list[int]:
     return [d for d in range(400) if _faults_of_a_loop_at(d) >= LOOPS // 2]
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 13), reason="CPython 3.13+ caches a spare chunk")
+@pytest.mark.skipif(sys.version_info >= (3, 13), reason="3.13+ patch releases cache a spare chunk")
 def test_without_roomy_a_loop_at_a_chunk_edge_maps_a_chunk_per_call():
     # the hazard itself, so that the next test could fail: 400 frames cross several chunks
     assert _churning_depths()
