@@ -11,10 +11,12 @@ validated in stacks: the parsed frames of one template from many files are stack
 one run, once the stack holds ``BATCH_ROWS`` rows or the files run out. Problems are then
 handed back to their file.
 
-Both passes can run in forked worker processes, each on a run of consecutive files (the
-machine's cores; a night's verdicts do not depend on how many): the first one file after
-another, the second once the night's context is complete, each verdict staged where it is
-made. Merging the context and the Data Docs index stay in the calling process.
+Both passes can run in forked worker processes (the machine's cores; a night's verdicts do
+not depend on how many): the first one file after another, the second once the night's
+context is complete, each verdict staged where it is made. Files are handed out one at a time,
+largest first, to whichever worker is free (``_Claims``), so that the workers end together.
+Merging the context stays in the calling process, which writes the Data Docs index while the
+workers run the second pass.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from .validation import SuiteRunner
 log = logging.getLogger(__name__)
 BATCH_ROWS = 100_000
 HOLD_ROWS = 2 * BATCH_ROWS  # rows waiting for a suite: then every template's is run
-RUN_BYTES = 2 * 2**20  # about 40k rows of .xlsx: smaller nights are checked in one process
+WORKER_BYTES = 2 * 2**20  # a worker per ~40k rows of .xlsx: smaller nights stay in one process
 FILE_INDEX = "file_index"
 
 
@@ -146,38 +148,35 @@ def check_files(
     and its rows dropped as soon as it is final. The second pass needs, of the other files,
     only what the context keeps (counts, keys), gathered file by file.
 
-    With ``workers`` > 1 and a ``spill_dir``, the first pass runs in that many forked
-    processes, each on a run of consecutive files (see ``_runs``); what they bring back is
-    taken in file order, so the verdicts are those of one process. With a ``sink`` too, so
-    does the second pass, once the night's context is complete: each verdict is handed to the
+    With ``workers`` > 1 and a ``spill_dir``, the first pass runs in up to that many forked
+    processes (see ``_processes``), each claiming the next file when it is free (see
+    ``_Claims``); what they bring back is taken in file order, so the verdicts are those of
+    one process. With a ``sink`` too, so does the second pass, once the night's context is complete: each verdict is handed to the
     sink in the worker that made it (the sink's return value is the verdict's ``staged``), and
     comes back without its rows."""
     reference = reference_context(seeds_dir, today)
     first = _FirstPass(contracts, units, runner, reference, limits, spill_dir)
-    parsed: list[_Parsed] = []
-    # what this night's acceptable files contribute (zone names: to place their carriers)
-    night = CheckContext(today=today, zone_names=reference.zone_names)
+    parsed: list[_Parsed | None] = [None] * len(files)
+    contexts: dict[int, CheckContext] = {}  # what each clean file brings to the night's context
     periods: set[str] = set()
     if spill_dir is None or len(files) < 2:
         workers = 1  # workers hand rows back through the spill folder
+    processes = _processes(files, workers)
     validations = []
-    runs = _runs(files, workers)
-    log.info(
-        "first pass: %d files in %d runs, %d processes",
-        len(files),
-        len(runs),
-        min(workers, len(runs)),
-    )
+    log.info("first pass: %d files, %d processes", len(files), processes)
     started = time.perf_counter()
-    for outcome in _outcomes(first, runs, workers):
-        parsed += outcome.parsed
+    for outcome in _outcomes(first, _Claims(files, processes), processes):
+        for i, p in outcome.parsed.items():
+            parsed[i] = p
         periods |= outcome.periods
-        for i in sorted(outcome.contexts):
-            merge_context(night, outcome.contexts[i])
+        contexts.update(outcome.contexts)
         validations += outcome.validations
     log.info("first pass done in %.1f s", time.perf_counter() - started)
-    runner.index(validations)
-    del validations
+    # this night's acceptable files, merged in file order (the later wins); zone names: to
+    # place their carriers
+    night = CheckContext(today=today, zone_names=reference.zone_names)
+    for i in sorted(contexts):
+        merge_context(night, contexts.pop(i))
 
     started = time.perf_counter()
     ctx = reference_context(seeds_dir, today)
@@ -187,13 +186,16 @@ def check_files(
     prepare(ctx)
     second = _SecondPass(ctx, parsed, spill_dir, sink, time.perf_counter() - started)
     if sink is None:
-        workers = 1  # without a sink the verdicts keep their rows: they stay in this process
-    spans = [(first_index, len(run)) for first_index, run in runs]
+        processes = 1  # without a sink the verdicts keep their rows: they stay in this process
     log.info("night's context in %.1f s", second.context_seconds)
     started = time.perf_counter()
-    verdicts: list[Verdict] = []
-    for part in _outcomes(second, spans, workers):
-        verdicts += part
+    verdicts: list[Verdict | None] = [None] * len(files)
+    # the Data Docs index (seconds of GX rendering) is written while the workers run
+    for part in _outcomes(
+        second, _Claims(files, processes), processes, meanwhile=lambda: runner.index(validations)
+    ):
+        for i, verdict in part:
+            verdicts[i] = verdict
     log.info("second pass done in %.1f s", time.perf_counter() - started)
     return verdicts
 
@@ -209,12 +211,12 @@ class _SecondPass:
     sink: Callable[[int, Verdict], object] | None
     context_seconds: float  # building ``ctx``, shared out over the files
 
-    def run(self, first_index: int, count: int) -> list[Verdict]:
-        """The verdicts on ``count`` files from ``first_index``; a sink's ``close`` (if it has
-        one) is called at the end, so that a worker process leaves nothing open."""
+    def run(self, claims: _Claims) -> list[tuple[int, Verdict]]:
+        """``(index, verdict)`` of each file claimed; a sink's ``close`` (if it has one) is
+        called at the end, so that a worker process leaves nothing open."""
         share = self.context_seconds / max(1, len(self.parsed))
         try:
-            return [self._one(i, share) for i in range(first_index, first_index + count)]
+            return [(i, self._one(i, share)) for i in claims]
         finally:
             getattr(self.sink, "close", lambda: None)()
 
@@ -236,13 +238,11 @@ class _SecondPass:
 
 @dataclass
 class _Outcome:
-    """What the first pass over a run of files hands back, in file order."""
+    """What the first pass hands back of the files one process claimed, by index."""
 
-    first: int  # the run's first file, its index in the night
-    parsed: list[_Parsed] = field(default_factory=list)
+    parsed: dict[int, _Parsed] = field(default_factory=dict)
     periods: set[str] = field(default_factory=set)
-    # what each clean file brings to the night's context, by its index in the run (files
-    # leave in the order their stacks are validated: merged in file order, the later wins)
+    # what each clean file brings to the night's context (merged in file order by the caller)
     contexts: dict[int, CheckContext] = field(default_factory=dict)
     validations: list = field(default_factory=list)  # GX results, their Data Docs pages written
 
@@ -258,25 +258,27 @@ class _FirstPass:
     limits: Limits | None
     spill_dir: Path | None  # where each file's rows wait for the second pass
 
-    def run(self, first_index: int, files: list[tuple[Path, str]]) -> _Outcome:
-        """The files, numbered from ``first_index`` in the night (their spill folders).
+    def run(self, claims: _Claims) -> _Outcome:
+        """The files claimed, one after another (their index in the night names their spill
+        folder).
 
-        Each template's rows wait in a stack until it holds ``BATCH_ROWS`` rows, or the run
-        ends: the template's suite then runs once over the stack. A GX run costs about 12 ms
-        per expectation whatever its rows, so a small template (87 expectations for the
-        period report) is validated once a run, not once with every stack of rosters, though
-        each workbook holds both. A file's rows of a template are spilled (with a
-        ``spill_dir``) as soon as that stack is validated; should the stacks hold
+        Each template's rows wait in a stack until it holds ``BATCH_ROWS`` rows, or the
+        claims run out: the template's suite then runs once over the stack. A GX run costs
+        about 12 ms per expectation whatever its rows, so a small template (87 expectations
+        for the period report) is validated once a process, not once with every stack of
+        rosters, though each workbook holds both. A file's rows of a template are spilled
+        (with a ``spill_dir``) as soon as that stack is validated; should the stacks hold
         ``HOLD_ROWS`` rows in all, every one is validated."""
-        outcome = _Outcome(first_index)
+        outcome = _Outcome()
         parsed = outcome.parsed
         stacks: dict[str, list[int]] = {}  # template -> the files whose rows of it wait
-        for path, unit in files:
-            parsed.append(_parse(path, unit, self.contracts, self.units, self.limits))
-            parsed[-1].waiting = set(parsed[-1].frames)
-            for template in parsed[-1].frames:
-                stacks.setdefault(template, []).append(len(parsed) - 1)
-            rows = {t: sum(len(parsed[i].frames[t]) for i in m) for t, m in stacks.items()}
+        for i in claims:
+            path, unit = claims.files[i]
+            parsed[i] = _parse(path, unit, self.contracts, self.units, self.limits)
+            parsed[i].waiting = set(parsed[i].frames)
+            for template in parsed[i].frames:
+                stacks.setdefault(template, []).append(i)
+            rows = {t: sum(len(parsed[k].frames[t]) for k in m) for t, m in stacks.items()}
             held = sum(rows.values()) >= HOLD_ROWS
             self._validate(outcome, stacks, [t for t, n in rows.items() if held or n >= BATCH_ROWS])
         self._validate(outcome, stacks, list(stacks))
@@ -320,7 +322,7 @@ class _FirstPass:
             p.contribution = CheckContext(today=reference.today, zone_names=reference.zone_names)
         add_batch(p.contribution, {template: [frame]})
         if self.spill_dir is not None:
-            _spill(self.spill_dir, outcome.first + i, p, template)
+            _spill(self.spill_dir, i, p, template)
         p.waiting.discard(template)
         if not p.waiting:
             if not any(x.is_error for x in p.problems):
@@ -328,27 +330,40 @@ class _FirstPass:
             p.contribution = None
 
 
-def _runs(files: list[tuple[Path, str]], workers: int) -> list[tuple[int, list]]:
-    """The files cut into runs of consecutive files, ``(first index, files)``, of about equal
-    bytes: two per worker, so that a worker done early takes another, but none smaller than
-    ``RUN_BYTES`` (a worker costs a fork, and each of its stacks a GX run), and
-    as many for each worker (three runs on two workers: one worker would do two of them)."""
-    sizes = [_size(path) for path, _ in files]
-    n_runs = min(2 * workers, sum(sizes) // RUN_BYTES, len(files)) if workers > 1 else 1
-    if n_runs > workers:
-        n_runs -= n_runs % workers
-    if n_runs < 2:
-        return [(0, files)]
-    share = sum(sizes) / n_runs
-    runs: list[tuple[int, list]] = []
-    first, filled = 0, 0
-    for i, size in enumerate(sizes):
-        filled += size
-        if filled >= share * (len(runs) + 1) and len(runs) + 1 < n_runs:
-            runs.append((first, files[first : i + 1]))
-            first = i + 1
-    runs.append((first, files[first:]))
-    return [run for run in runs if run[1]]
+class _Claims:
+    """The night's files, handed out one at a time to whichever process asks next: iterating
+    yields the index of each file this process claims. Across processes (a counter in shared
+    memory, inherited by fork) the largest files go first, so that the small ones even out
+    the end and the workers finish together; in one process, the files' own order."""
+
+    def __init__(self, files: list[tuple[Path, str]], processes: int):
+        self.files = files
+        if processes > 1:
+            sizes = [_size(path) for path, _ in files]
+            self.order = sorted(range(len(files)), key=lambda i: (-sizes[i], i))
+            self.taken = multiprocessing.get_context("fork").Value("l", 0)
+        else:
+            self.order, self.taken = list(range(len(files))), None
+
+    def __iter__(self):
+        if self.taken is None:
+            yield from self.order
+            return
+        while True:
+            with self.taken.get_lock():
+                k = self.taken.value
+                self.taken.value = k + 1
+            if k >= len(self.order):
+                return
+            yield self.order[k]
+
+
+def _processes(files: list[tuple[Path, str]], workers: int) -> int:
+    """How many processes check the files: up to ``workers``, one per ``WORKER_BYTES`` of
+    files (a worker costs a fork, and each of its stacks a GX run), never more than files."""
+    if workers < 2:
+        return 1
+    return max(1, min(workers, len(files), sum(_size(path) for path, _ in files) // WORKER_BYTES))
 
 
 def _size(path: Path) -> int:
@@ -358,36 +373,48 @@ def _size(path: Path) -> int:
         return 0
 
 
-_ADOPTED: list = []  # in a worker process: the parent's pass, inherited by fork
+_ADOPTED: list = []  # in a worker process: the parent's pass and claims, inherited by fork
 
 
-def _adopt(job: _FirstPass | _SecondPass) -> None:
-    _ADOPTED[:] = [job]
+def _adopt(job: _FirstPass | _SecondPass, claims: _Claims) -> None:
+    _ADOPTED[:] = [job, claims]
 
 
-def _run_adopted(run: tuple):
-    return _ADOPTED[0].run(*run)
+def _run_adopted(_worker: int):
+    job, claims = _ADOPTED
+    return job.run(claims)
 
 
-def _outcomes(job: _FirstPass | _SecondPass, runs: list[tuple], workers: int):
-    """``job.run`` of each run, in order: here, or in forked worker processes. Fork, because
-    a worker then starts with what the pass holds already loaded: GX and the suites, the
-    night's context (a fresh interpreter would pay ~10 s of imports, and under Airflow would
-    re-import its CLI as ``__main__``). Nothing in a pass logs: a worker's records would not
-    reach the task's log."""
-    if workers <= 1 or len(runs) == 1:
-        for run in runs:
-            yield job.run(*run)
+def _outcomes(
+    job: _FirstPass | _SecondPass,
+    claims: _Claims,
+    processes: int,
+    meanwhile: Callable[[], None] | None = None,
+):
+    """``job.run(claims)`` in each of ``processes`` processes: here, or in forked workers
+    (``meanwhile`` runs here while they work). Fork, because a worker then starts with what
+    the pass holds already loaded: GX and the suites, the night's context (a fresh
+    interpreter would pay ~10 s of imports, and under Airflow would re-import its CLI as
+    ``__main__``). Nothing in a pass logs: a worker's records would not reach the task's
+    log."""
+    if processes <= 1:
+        if meanwhile is not None:
+            meanwhile()
+        yield job.run(claims)
         return
     gc.freeze()  # the parent's objects stay shared pages: a worker's gc does not touch them
     try:
         with ProcessPoolExecutor(
-            workers,
+            processes,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_adopt,
-            initargs=(job,),
+            initargs=(job, claims),
         ) as pool:
-            yield from pool.map(_run_adopted, runs)
+            running = [pool.submit(_run_adopted, k) for k in range(processes)]
+            if meanwhile is not None:
+                meanwhile()
+            for future in running:
+                yield future.result()
     finally:
         gc.unfreeze()
 

@@ -46,7 +46,7 @@ def staged(settings: Settings, workers: int, world, contracts) -> list[dict]:
 
 def test_two_workers_stage_what_one_process_stages(tmp_path, contracts, monkeypatch):
     world = build_world(seed=5, quarters=("2025Q3", "2025Q4"), scale=0.3)
-    monkeypatch.setattr(checking, "RUN_BYTES", 1)  # a small night cut into runs all the same
+    monkeypatch.setattr(checking, "WORKER_BYTES", 1)  # a small night gets workers all the same
     one = staged(Settings.from_env(tmp_path / "one"), 1, world, contracts)
     two = staged(Settings.from_env(tmp_path / "two"), 2, world, contracts)
     assert len(one) > 4  # runs for both workers

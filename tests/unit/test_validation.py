@@ -203,9 +203,10 @@ def test_each_file_in_a_batch_is_told_its_own_headers(
 def test_worker_processes_give_the_verdicts_of_one_process(
     tmp_path, contracts, units, project_settings, monkeypatch
 ):
-    """Both passes in two forked workers, each on its own runs of files: the same verdicts,
-    handed to the sink, as one process (the registry in the first run authorises the rosters
-    of the others), and every GX validation's page in the Data Docs index."""
+    """Both passes in two forked workers, each claiming files as it is free, largest first:
+    the same verdicts, handed to the sink, as one process (the registry in the first file
+    authorises the rosters of the others, wherever they were checked), and every GX
+    validation's page in the Data Docs index."""
     from incubation import checking
     from incubation.validation import SuiteRunner
 
@@ -216,7 +217,7 @@ def test_worker_processes_give_the_verdicts_of_one_process(
         write_xlsx(tmp_path / "good3.xlsx", {"名单": GOOD_ROSTER}),
     ]
     monkeypatch.setattr(checking, "BATCH_ROWS", 1)  # one GX run per file and template
-    monkeypatch.setattr(checking, "RUN_BYTES", 1)  # files this small get workers all the same
+    monkeypatch.setattr(checking, "WORKER_BYTES", 1)  # files this small get workers all the same
     verdicts, docs = {}, {}
     for workers in (1, 2):
         docs[workers] = tmp_path / f"docs{workers}"
@@ -236,8 +237,7 @@ def test_worker_processes_give_the_verdicts_of_one_process(
             sink=lambda i, v: (i, v.status, v.rows, os.getpid()),
             workers=workers,
         )
-    runs = checking._runs([(p, "x") for p in paths], 2)
-    assert [first for first, _ in runs] == [0, 1, 2, 3]  # four runs, for two workers
+    assert checking._processes([(p, "x") for p in paths], 2) == 2
     one, two = ([(v.status, v.problems, v.staged[:3]) for v in verdicts[w]] for w in (1, 2))
     assert one == two
     assert [v[0] for v in one] == [ACCEPTED, REJECTED, ACCEPTED, ACCEPTED]
@@ -251,20 +251,40 @@ def test_worker_processes_give_the_verdicts_of_one_process(
         assert all(str(p.relative_to(docs[workers])) in index for p in pages)
 
 
-def test_runs_are_whole_rounds_of_the_workers(tmp_path, monkeypatch):
-    """Runs of about equal bytes, two per worker at most, and never one run more for one
-    worker than for the other."""
+def test_a_worker_per_worker_bytes_of_files_and_the_largest_files_first(tmp_path, monkeypatch):
+    """Up to the workers asked for, one per ``WORKER_BYTES`` of files, never more than the
+    files; processes claim the files largest first (ties in file order), each file once, and
+    one process takes them in file order."""
+    import multiprocessing
+
     from incubation import checking
 
-    monkeypatch.setattr(checking, "RUN_BYTES", 100)
+    monkeypatch.setattr(checking, "WORKER_BYTES", 100)
     files = []
-    for i in range(7):
+    for i, size in enumerate([60, 90, 10, 90, 30]):
         path = tmp_path / f"{i}.csv"
-        path.write_bytes(b"x" * 60)
+        path.write_bytes(b"x" * size)
         files.append((path, "x"))
-    cut = lambda n, workers: [len(r) for _, r in checking._runs(files[:n], workers)]  # noqa: E731
-    assert cut(7, 2) == [2, 2, 2, 1]  # 420 bytes: two runs per worker
-    assert cut(6, 2) == [3, 3]  # 360 bytes: 3 runs would leave one worker two of them
-    assert cut(5, 2) == [3, 2]
-    assert cut(3, 2) == [3]  # 180 bytes: one run, in this process
-    assert cut(7, 1) == [7]
+    assert checking._processes(files, 2) == 2  # 280 bytes
+    assert checking._processes(files, 4) == 2
+    assert checking._processes(files[2:3], 2) == 1
+    assert checking._processes(files[:2], 8) == 1  # 150 bytes
+    assert checking._processes(files, 1) == 1
+    assert list(checking._Claims(files, 1)) == [0, 1, 2, 3, 4]
+    shared = checking._Claims(files, 2)
+    claimed = multiprocessing.get_context("fork").SimpleQueue()
+
+    def claim():
+        for i in shared:
+            claimed.put(i)
+
+    workers = [multiprocessing.get_context("fork").Process(target=claim) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    taken = [claimed.get() for _ in range(5)]
+    assert claimed.empty()
+    assert sorted(taken) == [0, 1, 2, 3, 4]  # each file once, across the two processes
+    assert list(shared) == []  # all claimed
+    assert checking._Claims(files, 2).order == [1, 3, 0, 4, 2]
