@@ -9,8 +9,9 @@ of registry, period reports and rosters, .xlsx and .csv, every file valid) and m
   b) incremental: one new quarter (2026Q1) on top of it;
   c) no-op: nothing new;
   d) floor: the same history rows loaded by DuckDB straight from CSV (one read_csv per
-     template, explicit columns) plus the same ``dbt build``; run ``FLOOR_RUNS`` times, the
-     median run taken (its dbt build alone moved by a fifth between runs minutes apart).
+     template, explicit columns) plus the same ``dbt build``; run before the nights, after
+     each mode's nights (and again up to ``FLOOR_RUNS``), the median run taken: its dbt build
+     alone moved by a fifth between runs minutes apart, and so did the nights with the hour.
 
 a–c run twice: through ``airflow dags test`` (one process, as ``make demo`` runs it) and
 through a real scheduler with the LocalExecutor (every task its own process), triggered from
@@ -335,12 +336,15 @@ def nights(mode: str, data: dict, workdir: Path) -> dict[str, dict]:
 FLOOR_RUNS = 3
 
 
-def floors(data: dict, workdir: Path, runs: int = FLOOR_RUNS) -> dict:
-    """The median of ``runs`` floors (by wall time), with every run's wall in ``walls_s``.
-    Cheap next to a night (tens of seconds), and it divides every ratio: one slow or fast
-    floor would move a/d by as much as a session's work (S=1: 18.1 to 30.9 s in one day)."""
-    done = sorted((floor(data, workdir) for _ in range(runs)), key=lambda f: f["wall_s"])
-    return {**done[len(done) // 2], "walls_s": [f["wall_s"] for f in done]}
+def median_floor(done: list[dict]) -> dict:
+    """The median of the floors run (by wall time), with every run's wall in ``walls_s``, in
+    the order they ran. Cheap next to a night (tens of seconds), and it divides every ratio:
+    one slow or fast floor would move a/d by as much as a session's work (S=1: 18.1 to 30.9 s
+    in one day). Run before, between and after the nights, so that the floor sees the same
+    hour of this shared machine as the nights it divides (two runs of the same code half an
+    hour apart moved a/d by 0.3–0.9 while three floors in a row agreed; session 7)."""
+    middle = sorted(done, key=lambda f: f["wall_s"])[len(done) // 2]
+    return {**middle, "walls_s": [f["wall_s"] for f in done]}
 
 
 def floor(data: dict, workdir: Path) -> dict:
@@ -423,8 +427,8 @@ def report(scale: int, data: dict, results: dict, floor_figures: dict) -> list[s
                 f"{largest:.0f} | {f.get('rows_loaded')} | " + " | ".join(cells) + " |"
             )
     lines.append(
-        f"| floor | d, median of {' / '.join(map(str, floor_figures['walls_s']))} s "
-        f"(read_csv {floor_figures['load_s']} s + dbt build {floor_figures['dbt_s']} s) | "
+        f"| floor | d, median of {' / '.join(map(str, floor_figures['walls_s']))} s in the "
+        f"order run (read_csv {floor_figures['load_s']} s + dbt build {floor_figures['dbt_s']} s) | "
         f"{floor_figures['wall_s']} | {floor_figures['cpu_s']} | {floor_figures['peak_rss_mb']} | "
         f"{floor_figures['peak_rss_mb']:.0f} | {floor_figures['rows']} | "
         + " | ".join("" for _ in STAGES)
@@ -461,8 +465,14 @@ def main() -> None:
     for scale in args.scale:
         print(f"S={scale}: generating in {workdir}", flush=True)
         data = inbox(scale, workdir / f"s{scale}", args.reuse)
-        results = {mode: nights(mode, data, workdir / f"s{scale}") for mode in args.modes}
-        floor_figures = floors(data, workdir / f"s{scale}")
+        here = workdir / f"s{scale}"
+        ran = [floor(data, here)]  # before the nights, then after each mode's
+        results = {}
+        for mode in args.modes:
+            results[mode] = nights(mode, data, here)
+            ran.append(floor(data, here))
+        ran += [floor(data, here) for _ in range(FLOOR_RUNS - len(ran))]
+        floor_figures = median_floor(ran)
         out += [*report(scale, data, results, floor_figures), ""]
         b_by_scale[scale] = {m: r["b_incremental"]["wall_s"] for m, r in results.items()}
         (workdir / f"s{scale}" / "results.json").write_text(

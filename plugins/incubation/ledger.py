@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
+from operator import attrgetter
 from pathlib import Path
 
 import duckdb
@@ -246,9 +247,48 @@ def _replace_rows(con, table: str, rows: dict[int, list[dict]], fields) -> None:
         con.unregister("audit_rows")
 
 
-def replace_problems(con, problems: dict[int, list[dict]]) -> None:
-    """The problems of each given submission (submission id → problems)."""
-    _replace_rows(con, "validation_results", problems, PROBLEM_FIELDS)
+# ``validation_results``' columns from a relation of a submission's problems in
+# ``PROBLEM_FIELDS`` (``stage_problems`` writes them so)
+_PROBLEM_SELECT = """select {submission_id}::bigint as submission_id, severity::varchar, rule::varchar,
+    source::varchar, sheet::varchar, "row"::integer as row_number,
+    "column"::varchar as column_header, value::varchar, message_zh::varchar, fix_zh::varchar"""
+
+
+def stage_problems(con, submission_id: int, problems: list, target: Path) -> None:
+    """A submission's problems (``Problem`` objects, at least one) as a parquet file of the
+    rows ``replace_staged_problems`` inserts, written by ``con``: a column at a time, not a
+    JSON object per problem (140k warnings at S=10)."""
+    import pandas as pd
+
+    rows = map(attrgetter(*PROBLEM_FIELDS), problems)
+    columns = dict(zip(PROBLEM_FIELDS, zip(*rows, strict=True), strict=True))
+    frame = pd.DataFrame(
+        {
+            field: pd.array(values, dtype="Int64")
+            if field == "row"
+            else pd.array([None if v is None else str(v) for v in values], dtype=object)
+            for field, values in columns.items()
+        }
+    )
+    con.register("problems", frame)
+    try:
+        select = _PROBLEM_SELECT.format(submission_id=int(submission_id))
+        con.execute(f"copy ({select} from problems) to '{target}' (format parquet)")
+    finally:
+        con.unregister("problems")
+
+
+def replace_staged_problems(con, submission_ids: list[int], paths: list[str]) -> None:
+    """The problems of the given submissions, from the parquet files ``stage_problems`` wrote
+    (none for a submission without problems), in two statements."""
+    con.execute(
+        "delete from audit.validation_results where submission_id in (select unnest(?))",
+        [list(submission_ids)],
+    )
+    if paths:
+        con.execute(
+            "insert into audit.validation_results select * from read_parquet(?)", [list(paths)]
+        )
 
 
 def replace_columns(con, lineage: dict[int, list[dict]]) -> None:

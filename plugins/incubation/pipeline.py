@@ -248,9 +248,9 @@ def _stage_verdict(settings: Settings, submission_id: int, verdict, con) -> dict
         "validate_seconds": round(verdict.validate_seconds, 3),
         "work_dir": str(work),
     }
-    (work / "problems.json").write_text(
-        json.dumps([p.to_dict() for p in verdict.problems], ensure_ascii=False), "utf-8"
-    )
+    if verdict.problems:
+        staged["problems_path"] = str(work / "problems.parquet")
+        ledger.stage_problems(con, submission_id, verdict.problems, work / "problems.parquet")
     (work / "verdict.json").write_text(json.dumps(staged, ensure_ascii=False), "utf-8")
     return staged
 
@@ -293,12 +293,6 @@ def _load_night(settings: Settings, con, contracts, pending: list[dict]) -> dict
     loaded_at = _now()
     ids = [item["submission_id"] for item in pending]
     rows = ledger.rows(con, ids)
-    problems = {
-        item["submission_id"]: json.loads(
-            (Path(item["work_dir"]) / "problems.json").read_text("utf-8")
-        )
-        for item in pending
-    }
     loaded = dict.fromkeys(ids, 0)
     con.execute("begin transaction")
     try:
@@ -315,7 +309,9 @@ def _load_night(settings: Settings, con, contracts, pending: list[dict]) -> dict
             )
             for submission_id, table in tables:
                 loaded[submission_id] += table["rows"]
-        ledger.replace_problems(con, problems)
+        ledger.replace_staged_problems(
+            con, ids, [i["problems_path"] for i in pending if i.get("problems_path")]
+        )
         ledger.replace_columns(con, {i["submission_id"]: i.get("columns", []) for i in pending})
         seconds = round(time.perf_counter() - started, 3)
         for item in pending:

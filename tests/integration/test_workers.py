@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from pathlib import Path
 
 import duckdb
@@ -24,24 +23,27 @@ def staged(settings: Settings, workers: int, world, contracts) -> list[dict]:
     files = pipeline.discover(settings, f"workers-{workers}")
     night = []
     for item in pipeline.check(settings, files, dt.date(2026, 1, 15)):
-        work = Path(item["work_dir"])
-        rows = {}
-        for template, table in item["tables"].items():
-            con = duckdb.connect()
-            rows[template] = con.execute(
-                "select * from read_parquet(?) order by all", [table["path"]]
-            ).fetchall()
-            con.close()
+        rows = {template: _rows(table["path"]) for template, table in item["tables"].items()}
         night.append(
             {
                 **{k: item[k] for k in ("submission_id", "status", "n_errors", "n_warnings")},
                 **{k: item[k] for k in ("rows", "sheets", "columns")},
                 "file": Path(item["path"]).name,
-                "problems": json.loads((work / "problems.json").read_text("utf-8")),
+                "problems": _rows(item.get("problems_path")),
                 "rows_staged": rows,
             }
         )
     return night
+
+
+def _rows(parquet: str | None) -> list[tuple]:
+    if parquet is None:
+        return []
+    con = duckdb.connect()
+    try:
+        return con.execute("select * from read_parquet(?) order by all", [parquet]).fetchall()
+    finally:
+        con.close()
 
 
 def test_two_workers_stage_what_one_process_stages(tmp_path, contracts, monkeypatch):

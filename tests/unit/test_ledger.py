@@ -4,6 +4,7 @@ import dataclasses
 
 from incubation import ledger
 from incubation.contracts import Column
+from incubation.problems import Problem
 
 
 def register(con, path, sha256, status=ledger.STATUS_RECEIVED, unit="sci_tech_bureau") -> int:
@@ -95,13 +96,23 @@ def test_a_night_of_submissions_in_one_statement_each(settings, contracts, tmp_p
             correction: [{"submission_id": first, "file_name": "一季度.xlsx"}],
             other: [],
         }
-        problem = {"severity": "W", "rule": "w", "sheet": "季报", "row": 2, "message_zh": "x"}
-        ledger.replace_problems(con, {first: [problem, problem], other: [problem]})
-        ledger.replace_problems(con, {first: [problem], correction: []})
+        problem = Problem("W", "w", "x", sheet="季报", row=2, value=12.5)
+        staged = {
+            (i, n): tmp_path / f"{i}_{n}.parquet" for i, n in ((first, 2), (other, 1), (first, 1))
+        }
+        for (submission_id, n), path in staged.items():
+            ledger.stage_problems(con, submission_id, [problem] * n, path)
+        paths = [str(staged[first, 2]), str(staged[other, 1])]
+        ledger.replace_staged_problems(con, [first, other], paths)
+        ledger.replace_staged_problems(con, [first, correction], [str(staged[first, 1])])
         counts = con.execute(
             "select submission_id, count(*) from audit.validation_results group by all order by 1"
         ).fetchall()
         assert counts == [(first, 1), (other, 1)]
+        assert con.execute(
+            "select * exclude (submission_id) from audit.validation_results where submission_id = ?",
+            [first],
+        ).fetchall() == [("W", "w", "parse", "季报", 2, None, "12.5", "x", "")]
         assert set(ledger.rows(con, ids)) == set(ids)
 
 
@@ -117,21 +128,15 @@ def test_a_report_reads_its_first_problems_and_counts_them_all(settings, contrac
         many, few, _ = ids
 
         def problem(severity, row):
-            return {
-                "severity": severity,
-                "rule": "r",
-                "sheet": "名单",
-                "row": row,
-                "message_zh": "x",
-            }
+            return Problem(severity, "r", "x", sheet="名单", row=row)
 
-        ledger.replace_problems(
-            con,
-            {
-                many: [problem("W", r) for r in range(9, 2, -1)] + [problem("E", 20)],
-                few: [problem("W", 5)],
-            },
-        )
+        found = {
+            many: [problem("W", r) for r in range(9, 2, -1)] + [problem("E", 20)],
+            few: [problem("W", 5)],
+        }
+        for submission_id, problems in found.items():
+            ledger.stage_problems(con, submission_id, problems, tmp_path / f"{submission_id}.pq")
+        ledger.replace_staged_problems(con, ids, [str(tmp_path / f"{i}.pq") for i in found])
         found = _problems_of(con, ids, 3)
     assert set(found) == {many, few}  # a file without problems: nothing to read
     shown, counts = found[many]
