@@ -151,9 +151,9 @@ def check_files(
     With ``workers`` > 1 and a ``spill_dir``, the first pass runs in up to that many forked
     processes (see ``_processes``), each claiming the next file when it is free (see
     ``_Claims``); what they bring back is taken in file order, so the verdicts are those of
-    one process. With a ``sink`` too, so does the second pass, once the night's context is complete: each verdict is handed to the
-    sink in the worker that made it (the sink's return value is the verdict's ``staged``), and
-    comes back without its rows."""
+    one process. With a ``sink`` too, so does the second pass, once the night's context is
+    complete: each verdict is handed to the sink in the worker that made it (the sink's
+    return value is the verdict's ``staged``), and comes back without its rows."""
     reference = reference_context(seeds_dir, today)
     first = _FirstPass(contracts, units, runner, reference, limits, spill_dir)
     parsed: list[_Parsed | None] = [None] * len(files)
