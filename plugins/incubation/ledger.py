@@ -249,8 +249,8 @@ def _replace_rows(con, table: str, rows: dict[int, list[dict]], fields) -> None:
 
 # ``validation_results``' columns from a relation of a submission's problems in
 # ``PROBLEM_FIELDS`` (``stage_problems`` writes them so)
-_PROBLEM_SELECT = """select {submission_id}::bigint as submission_id, severity::varchar, rule::varchar,
-    source::varchar, sheet::varchar, "row"::integer as row_number,
+_PROBLEM_SELECT = """select {submission_id}::bigint as submission_id, severity::varchar,
+    rule::varchar, source::varchar, sheet::varchar, "row"::integer as row_number,
     "column"::varchar as column_header, value::varchar, message_zh::varchar, fix_zh::varchar"""
 
 
