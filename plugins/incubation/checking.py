@@ -22,13 +22,11 @@ workers run the second pass.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import logging
 import multiprocessing
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +34,7 @@ import pandas as pd
 
 from .context import add_batch, add_warehouse, merge_context, reference_context
 from .contracts import Contract, UnitTable
+from .forking import fork_pool
 from .parsing import ParseResult, parse_sheets
 from .problems import ACCEPTED, REJECTED, SEVERITY_ERROR, SEVERITY_WARNING, Problem, count
 from .readers import UnreadableFile, read_file
@@ -391,32 +390,20 @@ def _outcomes(
     processes: int,
     meanwhile: Callable[[], None] | None = None,
 ):
-    """``job.run(claims)`` in each of ``processes`` processes: here, or in forked workers
-    (``meanwhile`` runs here while they work). Fork, because a worker then starts with what
-    the pass holds already loaded: GX and the suites, the night's context (a fresh
-    interpreter would pay ~10 s of imports, and under Airflow would re-import its CLI as
-    ``__main__``). Nothing in a pass logs: a worker's records would not reach the task's
-    log."""
+    """``job.run(claims)`` in each of ``processes`` processes: here, or in workers forked
+    with what the pass holds already loaded (``forking``; ``meanwhile`` runs here while they
+    work). Nothing in a pass logs: a worker's records would not reach the task's log."""
     if processes <= 1:
         if meanwhile is not None:
             meanwhile()
         yield job.run(claims)
         return
-    gc.freeze()  # the parent's objects stay shared pages: a worker's gc does not touch them
-    try:
-        with ProcessPoolExecutor(
-            processes,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_adopt,
-            initargs=(job, claims),
-        ) as pool:
-            running = [pool.submit(_run_adopted, k) for k in range(processes)]
-            if meanwhile is not None:
-                meanwhile()
-            for future in running:
-                yield future.result()
-    finally:
-        gc.unfreeze()
+    with fork_pool(processes, initializer=_adopt, initargs=(job, claims)) as pool:
+        running = [pool.submit(_run_adopted, k) for k in range(processes)]
+        if meanwhile is not None:
+            meanwhile()
+        for future in running:
+            yield future.result()
 
 
 def _spill(spill_dir: Path, i: int, p: _Parsed, template: str) -> None:

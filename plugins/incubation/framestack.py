@@ -4,10 +4,10 @@ CPython keeps the frames of Python calls in chunks of 16 KiB. A call whose frame
 in the current chunk maps a new chunk (``mmap``) and its return unmaps it (``munmap``); 3.11
 keeps no spare. A loop whose calls sit exactly on a chunk's edge so pays two system calls and
 fresh zero-filled pages on every call (python/cpython#142183, fixed by caching a chunk in 2026
-patch releases of 3.13 and 3.14, not in 3.11). Where the edges fall depends on how deep the caller already is: the
-nightly check ran clean through ``dag.test``, and under the scheduler, a few frames deeper, each
-of its S=10 workers mapped and unmapped 834k chunks (1.7 M page faults, 17-19 s of kernel time;
-``bench/RESULTS.md``, session 7).
+patch releases of 3.13 and 3.14, not in 3.11). Where the edges fall depends on how deep the
+caller already is: the nightly check ran clean through ``dag.test``, and under the scheduler, a
+few frames deeper, each of its S=10 workers mapped and unmapped 834k chunks (1.7 M page faults,
+17-19 s of kernel time; ``bench/RESULTS.md``, session 7).
 
 ``roomy`` runs a function in a frame so large that it gets a chunk of its own with room to spare
 (32k slots: about a thousand frames) for everything the function calls, and for processes forked

@@ -270,12 +270,17 @@ def stage_problems(con, submission_id: int, problems: list, target: Path) -> Non
             for field, values in columns.items()
         }
     )
-    con.register("problems", frame)
+    copy_to_parquet(con, frame, _PROBLEM_SELECT.format(submission_id=int(submission_id)), target)
+
+
+def copy_to_parquet(con, frame, select: str, target: Path) -> None:
+    """``{select} from`` the frame, written by ``con`` as a parquet file (the check's rows
+    and problems, staged for the load)."""
+    con.register("staged_frame", frame)
     try:
-        select = _PROBLEM_SELECT.format(submission_id=int(submission_id))
-        con.execute(f"copy ({select} from problems) to '{target}' (format parquet)")
+        con.execute(f"copy ({select} from staged_frame) to '{target}' (format parquet)")
     finally:
-        con.unregister("problems")
+        con.unregister("staged_frame")
 
 
 def replace_staged_problems(con, submission_ids: list[int], paths: list[str]) -> None:

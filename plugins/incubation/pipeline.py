@@ -224,14 +224,8 @@ def _stage_verdict(settings: Settings, submission_id: int, verdict, con) -> dict
     if verdict.status == ACCEPTED:
         for template, frame in verdict.frames.items():
             target = work / f"{template}.parquet"
-            con.register("parsed", frame)
-            try:
-                con.execute(
-                    f"copy (select {int(submission_id)}::bigint as submission_id, * from parsed)"
-                    f" to '{target}' (format parquet)"
-                )
-            finally:
-                con.unregister("parsed")
+            select = f"select {int(submission_id)}::bigint as submission_id, *"
+            ledger.copy_to_parquet(con, frame, select, target)
             tables[template] = {"path": str(target), "rows": len(frame)}
     staged = {
         "submission_id": submission_id,

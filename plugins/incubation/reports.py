@@ -7,12 +7,10 @@ Text that Excel would read as a formula (= + - @) is always written as text.
 
 from __future__ import annotations
 
-import gc
 import json
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from .forking import fork_pool
 from .problems import SEVERITY_ZH
 
 PROBLEM_COLUMNS = [
@@ -97,16 +95,9 @@ def write_reports(jobs: list[tuple[dict, Path, str]], workers: int = 1) -> list[
         return [write_report(*job) for job in jobs]
     import xlsxwriter  # noqa: F401  once, before the fork
 
-    context = multiprocessing.get_context("fork")
-    # the parent's objects (under `airflow dags test`, what the check left: millions) stay
-    # shared pages: a worker's gc does not walk and so copy them
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            chunk = max(1, len(jobs) // (4 * workers))
-            return list(pool.map(_write_job, jobs, chunksize=chunk))
-    finally:
-        gc.unfreeze()
+    with fork_pool(workers) as pool:
+        chunk = max(1, len(jobs) // (4 * workers))
+        return list(pool.map(_write_job, jobs, chunksize=chunk))
 
 
 def _write_job(job: tuple[dict, Path, str]) -> Path:
