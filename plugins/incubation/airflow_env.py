@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -28,8 +29,31 @@ def airflow_env(base: dict[str, str] | None = None) -> dict[str, str]:
     }
     for key, value in defaults.items():
         env.setdefault(key, value)
+    if "AIRFLOW__API_AUTH__JWT_SECRET" not in env:
+        env["AIRFLOW__API_AUTH__JWT_SECRET"] = jwt_secret(Path(env["AIRFLOW_HOME"]))
     # airflow standalone starts its components as `airflow …` found on PATH: the venv's
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in env.get("PATH", "").split(os.pathsep):
         env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
     return env
+
+
+def jwt_secret(airflow_home: Path) -> str:
+    """The key every component of the embedded deployment signs its tokens with: 64 random
+    bytes, made once and kept in ``AIRFLOW_HOME/jwt_secret`` (owner only). Airflow's own
+    default is 16 bytes, and PyJWT warned on every token it signed or checked that an HMAC
+    key for SHA-512 should have 64 ("InsecureKeyLengthWarning", in the scheduler's log)."""
+    path = airflow_home / "jwt_secret"
+    try:
+        return path.read_text("ascii").strip()
+    except FileNotFoundError:
+        pass
+    airflow_home.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(64)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made meanwhile by another component starting
+        return path.read_text("ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secret + "\n")
+    return secret

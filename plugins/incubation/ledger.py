@@ -247,30 +247,31 @@ def _replace_rows(con, table: str, rows: dict[int, list[dict]], fields) -> None:
         con.unregister("audit_rows")
 
 
-# ``validation_results``' columns from a relation of a submission's problems in
+# ``validation_results``' columns from a relation of submissions' problems in
 # ``PROBLEM_FIELDS`` (``stage_problems`` writes them so)
-_PROBLEM_SELECT = """select {submission_id}::bigint as submission_id, severity::varchar,
+_PROBLEM_SELECT = """select submission_id::bigint as submission_id, severity::varchar,
     rule::varchar, source::varchar, sheet::varchar, "row"::integer as row_number,
     "column"::varchar as column_header, value::varchar, message_zh::varchar, fix_zh::varchar"""
 
 
-def stage_problems(con, submission_id: int, problems: list, target: Path) -> None:
-    """A submission's problems (``Problem`` objects, at least one) as a parquet file of the
-    rows ``replace_staged_problems`` inserts, written by ``con``: a column at a time, not a
-    JSON object per problem (140k warnings at S=10)."""
+def stage_problems(con, problems: dict[int, list], target: Path) -> None:
+    """Submissions' problems (``Problem`` objects, by submission id) as one parquet file of
+    the rows ``replace_staged_problems`` inserts, written by ``con``: a column at a time, not
+    a JSON object per problem (140k warnings at S=10)."""
     import pandas as pd
 
-    rows = map(attrgetter(*PROBLEM_FIELDS), problems)
-    columns = dict(zip(PROBLEM_FIELDS, zip(*rows, strict=True), strict=True))
+    getter = attrgetter(*PROBLEM_FIELDS)
+    rows = [(i, *getter(p)) for i, items in problems.items() for p in items]  # at least one
+    columns = dict(zip(("submission_id", *PROBLEM_FIELDS), zip(*rows, strict=True), strict=True))
     frame = pd.DataFrame(
         {
             field: pd.array(values, dtype="Int64")
-            if field == "row"
+            if field in ("submission_id", "row")
             else pd.array([None if v is None else str(v) for v in values], dtype=object)
             for field, values in columns.items()
         }
     )
-    copy_to_parquet(con, frame, _PROBLEM_SELECT.format(submission_id=int(submission_id)), target)
+    copy_to_parquet(con, frame, _PROBLEM_SELECT, target)
 
 
 def copy_to_parquet(con, frame, select: str, target: Path) -> None:
@@ -285,14 +286,17 @@ def copy_to_parquet(con, frame, select: str, target: Path) -> None:
 
 def replace_staged_problems(con, submission_ids: list[int], paths: list[str]) -> None:
     """The problems of the given submissions, from the parquet files ``stage_problems`` wrote
-    (none for a submission without problems), in two statements."""
+    (a file may hold several submissions' problems, and be named by each of them; none for a
+    submission without problems), in two statements."""
     con.execute(
         "delete from audit.validation_results where submission_id in (select unnest(?))",
         [list(submission_ids)],
     )
     if paths:
         con.execute(
-            "insert into audit.validation_results select * from read_parquet(?)", [list(paths)]
+            """insert into audit.validation_results select * from read_parquet(?)
+               where submission_id in (select unnest(?))""",
+            [sorted(set(paths)), list(submission_ids)],
         )
 
 

@@ -1033,7 +1033,19 @@ def _lookup(ctx: CheckContext, name: str, keys: pd.Series) -> tuple[np.ndarray, 
     return index.get_indexer(keys.to_numpy(object)), values
 
 
-LOOKUP_TABLES = ("active_uscc", "financing")  # the context dicts ``_lookup`` searches
+_SEVERAL = None  # ``active_uscc`` searched: a key active at more than one carrier
+
+
+def _only_carrier(carriers: set[str]) -> str | None:
+    """The one carrier of an ``active_uscc`` key, or ``_SEVERAL``."""
+    return next(iter(carriers)) if len(carriers) == 1 else _SEVERAL
+
+
+# the context dicts ``_lookup`` searches, with what their values become there
+LOOKUP_TABLES: dict[str, Callable[[object], object] | None] = {
+    "active_uscc": _only_carrier,  # a set per key: per row, only "another carrier?" is asked
+    "financing": None,  # as they are
+}
 
 
 def _table(ctx: CheckContext, name: str) -> tuple[pd.Index, np.ndarray]:
@@ -1041,7 +1053,8 @@ def _table(ctx: CheckContext, name: str) -> tuple[pd.Index, np.ndarray]:
         table = getattr(ctx, name)
         index = pd.Index([_SEP.join(map(str, k)) for k in table], dtype=object)
         values = np.empty(len(table), dtype=object)
-        values[:] = list(table.values())
+        convert = LOOKUP_TABLES[name]
+        values[:] = list(table.values() if convert is None else map(convert, table.values()))
         return index, values
 
     return ctx.table(name, build)
@@ -1058,12 +1071,12 @@ def prepare(ctx: CheckContext) -> None:
 def _shared_with_other_carrier(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     """An enterprise 在孵 at this carrier whose code is 在孵 at another carrier the same
     quarter (``ctx.active_uscc``)."""
-    at, carriers = _lookup(ctx, "active_uscc", _joined(frame["uscc"], frame["period"]))
+    at, only = _lookup(ctx, "active_uscc", _joined(frame["uscc"], frame["period"]))
     active = frame["status"].eq("在孵").fillna(False).to_numpy(bool) & (at >= 0)
-    own = frame["carrier_id"].to_numpy(object)
+    rows = np.flatnonzero(active)
     elsewhere = np.zeros(len(frame), dtype=bool)
-    for pos in np.flatnonzero(active):
-        elsewhere[pos] = bool(carriers[at[pos]] - {own[pos]})
+    # active at several carriers (``_SEVERAL`` equals no carrier), or at one not this row's
+    elsewhere[rows] = only[at[rows]] != frame["carrier_id"].to_numpy(object)[rows]
     return _mask(pd.Series(elsewhere, frame.index))
 
 

@@ -110,3 +110,29 @@ def test_readers_idempotency_and_rebuild(settings, contracts, nightly_dag, tmp_p
     assert result["submissions"] > 0
     rebuilt = checksums(settings.warehouse_db)
     assert rebuilt == after_two, {k for k in rebuilt if rebuilt.get(k) != after_two.get(k)}
+
+
+RELEASED = """
+import os, sys
+from incubation.settings import Settings
+from incubation.warehouse import release_dbt, run_dbt
+run_dbt(Settings.from_env(sys.argv[1]), "parse")
+if sys.argv[2] == "release":
+    release_dbt()
+sys.stderr.flush()
+os._exit(0)  # as a task process under the scheduler leaves
+"""
+
+
+@pytest.mark.parametrize("release", [True, False])
+def test_dbt_semaphores_released_before_a_task_leaves(tmp_path, release):
+    """dbt's locks are named semaphores (spawn context): left to the resource tracker, they
+    make an error line in the build task's log. ``release_dbt`` unlinks them."""
+    done = subprocess.run(
+        [sys.executable, "-c", RELEASED, str(tmp_path), "release" if release else "keep"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert ("leaked semaphore" in done.stderr) is not release

@@ -110,7 +110,7 @@ def test_killed_night_then_rerun(where, settings, world, contracts, clean, monke
     write_inbox(world, settings.inbox, contracts)
     with monkeypatch.context() as m:
         if where == "check":
-            crash_on_second(m, pipeline, "_stage_verdict")
+            crash_on_second(m, pipeline, "_staged")  # the second verdict
         elif where == "load":
             crash_on_second(m, filing, "move")  # after a file's transaction, before its move
         elif where == "dbt":

@@ -23,25 +23,30 @@ def staged(settings: Settings, workers: int, world, contracts) -> list[dict]:
     files = pipeline.discover(settings, f"workers-{workers}")
     night = []
     for item in pipeline.check(settings, files, dt.date(2026, 1, 15)):
-        rows = {template: _rows(table["path"]) for template, table in item["tables"].items()}
+        i = item["submission_id"]
+        rows = {t: _rows(table["path"], i) for t, table in item["tables"].items()}
         night.append(
             {
                 **{k: item[k] for k in ("submission_id", "status", "n_errors", "n_warnings")},
                 **{k: item[k] for k in ("rows", "sheets", "columns")},
                 "file": Path(item["path"]).name,
-                "problems": _rows(item.get("problems_path")),
+                "problems": _rows(item.get("problems_path"), i),
                 "rows_staged": rows,
             }
         )
     return night
 
 
-def _rows(parquet: str | None) -> list[tuple]:
+def _rows(parquet: str | None, submission_id: int) -> list[tuple]:
+    """A submission's rows of a staged file (which may hold other submissions' too)."""
     if parquet is None:
         return []
     con = duckdb.connect()
     try:
-        return con.execute("select * from read_parquet(?) order by all", [parquet]).fetchall()
+        return con.execute(
+            "select * from read_parquet(?) where submission_id = ? order by all",
+            [parquet, submission_id],
+        ).fetchall()
     finally:
         con.close()
 
@@ -50,7 +55,9 @@ def test_two_workers_stage_what_one_process_stages(tmp_path, contracts, monkeypa
     world = build_world(seed=5, quarters=("2025Q3", "2025Q4"), scale=0.3)
     monkeypatch.setattr(checking, "WORKER_BYTES", 1)  # a small night gets workers all the same
     one = staged(Settings.from_env(tmp_path / "one"), 1, world, contracts)
+    monkeypatch.setattr(pipeline, "STAGE_ROWS", 50)  # staged in many files, not one a worker
     two = staged(Settings.from_env(tmp_path / "two"), 2, world, contracts)
+    assert len(list((tmp_path / "two" / "work" / pipeline.STAGED).glob("*"))) > 4
     assert len(one) > 4  # runs for both workers
     assert {x["status"] for x in one} == {"accepted", "rejected"}
     assert sum(len(r) for x in one for r in x["rows_staged"].values()) > 100

@@ -101,7 +101,7 @@ def test_a_night_of_submissions_in_one_statement_each(settings, contracts, tmp_p
             (i, n): tmp_path / f"{i}_{n}.parquet" for i, n in ((first, 2), (other, 1), (first, 1))
         }
         for (submission_id, n), path in staged.items():
-            ledger.stage_problems(con, submission_id, [problem] * n, path)
+            ledger.stage_problems(con, {submission_id: [problem] * n}, path)
         paths = [str(staged[first, 2]), str(staged[other, 1])]
         ledger.replace_staged_problems(con, [first, other], paths)
         ledger.replace_staged_problems(con, [first, correction], [str(staged[first, 1])])
@@ -134,9 +134,8 @@ def test_a_report_reads_its_first_problems_and_counts_them_all(settings, contrac
             many: [problem("W", r) for r in range(9, 2, -1)] + [problem("E", 20)],
             few: [problem("W", 5)],
         }
-        for submission_id, problems in found.items():
-            ledger.stage_problems(con, submission_id, problems, tmp_path / f"{submission_id}.pq")
-        ledger.replace_staged_problems(con, ids, [str(tmp_path / f"{i}.pq") for i in found])
+        ledger.stage_problems(con, found, tmp_path / "night.pq")  # one file for both
+        ledger.replace_staged_problems(con, ids, [str(tmp_path / "night.pq")] * len(found))
         found = _problems_of(con, ids, 3)
     assert set(found) == {many, few}  # a file without problems: nothing to read
     shown, counts = found[many]

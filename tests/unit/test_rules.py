@@ -366,6 +366,31 @@ def test_not_authorised_names_who_may_report(contracts):
     assert "区科技局" in problem.message_zh and "电创园管委会" in problem.message_zh
 
 
+@pytest.mark.parametrize(
+    ("active_at", "status", "shared"),
+    [
+        ({"YZ-FH-0001"}, "在孵", False),  # only at this row's own carrier
+        ({"YZ-FH-0002"}, "在孵", True),  # at one other carrier
+        ({"YZ-FH-0001", "YZ-FH-0002"}, "在孵", True),  # here and elsewhere
+        ({"YZ-FH-0002", "YZ-JS-0003"}, "在孵", True),  # at two others
+        (None, "在孵", False),  # active nowhere this quarter
+        ({"YZ-FH-0002"}, "已迁出", False),  # this row not active
+    ],
+)
+def test_shared_with_other_carrier_cases(active_at, status, shared, contracts):
+    row = {**BASE["incubatee_roster"], "uscc": OTHER_CODE, "status": status}
+    if status != "在孵":
+        row["exit_date"] = D(2025, 8, 1)
+    frame = to_frame(
+        [{"source_sheet": "名单", "source_row": 2, **row}], contracts["incubatee_roster"]
+    )
+    ctx = context("digital_park_mc")
+    if active_at is not None:
+        ctx.active_uscc[(OTHER_CODE, row["period"])] = active_at
+    rules = {p.rule for p in run_rules("incubatee_roster", frame, {}, ctx, True)}
+    assert ("ros_shared_with_other_carrier" in rules) is shared
+
+
 @pytest.mark.parametrize("template", sorted(BASE))
 def test_rules_on_stacked_files_find_what_each_file_alone_finds(template, contracts):
     """Every case of the template as its own file, the files stacked (as a batch is checked):

@@ -143,3 +143,18 @@ def test_column_level_expectations_fail(template, contracts, runner, project_set
         if r.expectation_config.type == "expect_column_to_exist" and not r.success
     }
     assert failed_exist == set(required)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_regexes_capture_no_groups(template, settings):
+    """GX matches with pandas' ``str.contains``, which warns once per process for a pattern
+    with capturing groups (a warning in every check's log): groups are written ``(?:…)``."""
+    import re
+
+    patterns = [
+        e["kwargs"]["regex"]
+        for e in suite(template, settings)["expectations"]
+        if e["type"] == "expect_column_values_to_match_regex"
+    ]
+    assert patterns
+    assert [p for p in patterns if re.compile(p).groups] == []
