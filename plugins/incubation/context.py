@@ -11,7 +11,15 @@ import duckdb
 import pandas as pd
 
 from .reference import read_seed
-from .rules import LEVEL_RANK, Carrier, CheckContext, _previous_period, map_unique
+from .rules import (
+    LEVEL_RANK,
+    SEVERAL,
+    Carrier,
+    CheckContext,
+    _joined,
+    _previous_period,
+    map_unique,
+)
 
 log = logging.getLogger(__name__)
 
@@ -118,13 +126,11 @@ def merge_context(ctx: CheckContext, night: CheckContext) -> None:
     ctx.reports.update(night.reports)
     ctx.roster_counts.update(night.roster_counts)
     ctx.financing.update(night.financing)
-    # a million keys at S=10: dict operations in C. Where both have the key, a new set; the
-    # others are shared with ``night``: merging never changes a set in place, and rows are
-    # added (``_add_roster``) only to a context not merged from yet
-    both = night.active_uscc.keys() & ctx.active_uscc.keys()
-    merged = {key: ctx.active_uscc[key] | night.active_uscc[key] for key in both}
-    ctx.active_uscc.update(night.active_uscc)
-    ctx.active_uscc.update(merged)
+    # a million keys at S=10: dict operations in C, then the few keys both hold
+    active, new = ctx.active_uscc, night.active_uscc
+    several = {key: SEVERAL for key in new.keys() & active.keys() if new[key] != active[key]}
+    active.update(new)
+    active.update(several)
     for carrier_id, level in night.levels.items():
         current = ctx.levels.get(carrier_id)
         if current is None or LEVEL_RANK[level] > LEVEL_RANK[current]:
@@ -193,14 +199,16 @@ def _add_roster(ctx: CheckContext, roster: pd.DataFrame) -> None:
     for key, row in zip(counts.index, counts.to_dict("records"), strict=True):
         ctx.roster_counts[key] = {k: int(v) for k, v in row.items()}
     shared = frame.loc[active & frame["uscc"].notna(), ["uscc", "period", "carrier_id"]]
-    keys = zip(shared["uscc"].tolist(), shared["period"].tolist(), strict=True)
+    table = ctx.active_uscc
+    keys = _joined(shared["uscc"], shared["period"]).tolist()
     for key, carrier_id in zip(keys, shared["carrier_id"].tolist(), strict=True):
-        ctx.active_uscc.setdefault(key, set()).add(carrier_id)
+        # the key's carrier, or SEVERAL once a second one is seen
+        table[key] = carrier_id if table.get(key, carrier_id) == carrier_id else SEVERAL
     funded = roster.loc[
         roster["uscc"].notna() & roster["financing_cum"].notna(),
         ["carrier_id", "uscc", "period", "financing_cum"],
     ]
-    keys = zip(*(funded[c].tolist() for c in ("carrier_id", "uscc", "period")), strict=True)
+    keys = _joined(funded["carrier_id"], funded["uscc"], funded["period"]).tolist()
     ctx.financing.update(zip(keys, funded["financing_cum"].astype(float).tolist(), strict=True))
 
 

@@ -58,8 +58,10 @@ class CheckContext:
     zone_names: dict[str, str] = field(default_factory=dict)  # zone name -> code
     reports: dict[tuple[str, str], dict] = field(default_factory=dict)  # accepted T2 rows
     roster_counts: dict[tuple[str, str], dict] = field(default_factory=dict)
-    active_uscc: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (uscc, period)
-    financing: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    # (uscc, period), joined by ``context_key``: the carrier where that code is 在孵 that
+    # quarter, or ``SEVERAL`` when it is 在孵 at more than one
+    active_uscc: dict[str, str | None] = field(default_factory=dict)
+    financing: dict[str, float] = field(default_factory=dict)  # (carrier, uscc, period) joined
     levels: dict[str, str] = field(default_factory=dict)  # carrier -> highest active level
     _tables: dict[str, tuple[int, object]] = field(default_factory=dict, repr=False)
 
@@ -1016,6 +1018,14 @@ def _occupied_over_tenant_area(frame: pd.DataFrame, ctx: CheckContext) -> pd.Ser
 
 
 _SEP = "\x1f"  # joins key parts into one lookup key (never typed in a cell)
+SEVERAL = None  # an ``active_uscc`` key 在孵 at more than one carrier
+
+
+def context_key(*parts: str) -> str:
+    """A key of the context's row-level dicts (``active_uscc``, ``financing``): its parts
+    joined as ``_joined`` joins a frame's columns. A million of them at S=10: one string each
+    is what a worker hands back and the lookup indexes, not a tuple to join again."""
+    return _SEP.join(parts)
 
 
 def _joined(*parts: pd.Series) -> pd.Series:
@@ -1033,28 +1043,15 @@ def _lookup(ctx: CheckContext, name: str, keys: pd.Series) -> tuple[np.ndarray, 
     return index.get_indexer(keys.to_numpy(object)), values
 
 
-_SEVERAL = None  # ``active_uscc`` searched: a key active at more than one carrier
-
-
-def _only_carrier(carriers: set[str]) -> str | None:
-    """The one carrier of an ``active_uscc`` key, or ``_SEVERAL``."""
-    return next(iter(carriers)) if len(carriers) == 1 else _SEVERAL
-
-
-# the context dicts ``_lookup`` searches, with what their values become there
-LOOKUP_TABLES: dict[str, Callable[[object], object] | None] = {
-    "active_uscc": _only_carrier,  # a set per key: per row, only "another carrier?" is asked
-    "financing": None,  # as they are
-}
+LOOKUP_TABLES = ("active_uscc", "financing")  # the context dicts ``_lookup`` searches
 
 
 def _table(ctx: CheckContext, name: str) -> tuple[pd.Index, np.ndarray]:
     def build():
         table = getattr(ctx, name)
-        index = pd.Index([_SEP.join(map(str, k)) for k in table], dtype=object)
+        index = pd.Index(list(table), dtype=object)
         values = np.empty(len(table), dtype=object)
-        convert = LOOKUP_TABLES[name]
-        values[:] = list(table.values() if convert is None else map(convert, table.values()))
+        values[:] = list(table.values())
         return index, values
 
     return ctx.table(name, build)
@@ -1075,7 +1072,7 @@ def _shared_with_other_carrier(frame: pd.DataFrame, ctx: CheckContext) -> pd.Ser
     active = frame["status"].eq("在孵").fillna(False).to_numpy(bool) & (at >= 0)
     rows = np.flatnonzero(active)
     elsewhere = np.zeros(len(frame), dtype=bool)
-    # active at several carriers (``_SEVERAL`` equals no carrier), or at one not this row's
+    # active at several carriers (``SEVERAL`` equals no carrier), or at one not this row's
     elsewhere[rows] = only[at[rows]] != frame["carrier_id"].to_numpy(object)[rows]
     return _mask(pd.Series(elsewhere, frame.index))
 

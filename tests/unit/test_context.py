@@ -4,7 +4,7 @@ import datetime as dt
 
 import pandas as pd
 from incubation.context import add_batch, merge_context
-from incubation.rules import CheckContext
+from incubation.rules import SEVERAL, CheckContext, context_key
 
 TODAY = dt.date(2026, 1, 15)
 KEY = ("YZ-FH-0001", "2025Q3")
@@ -40,5 +40,26 @@ def test_a_later_roster_replaces_the_carrier_quarters_earlier_one_however_batche
         assert ctx.roster_counts == {
             KEY: {"enterprises": 2, "teams": 0, "cq_tech": 2, "graduated": 0}
         }
-        assert ctx.financing[(*KEY[:1], "A", KEY[1])] == 20.0
-        assert set(ctx.active_uscc) == {(c, KEY[1]) for c in "ABCD"}  # who was ever active
+        assert ctx.financing[context_key(KEY[0], "A", KEY[1])] == 20.0
+        assert set(ctx.active_uscc) == {context_key(c, KEY[1]) for c in "ABCD"}  # ever active
+
+
+def test_a_code_active_at_two_carriers_is_several_however_batched():
+    """``active_uscc`` keeps the one carrier a code is 在孵 at in a quarter, or SEVERAL: in
+    one frame, across batches and across workers' merged contexts alike."""
+    here = roster("A", "B")
+    there = roster("B", "C").assign(carrier_id="YZ-FH-0002")
+    again = roster("A")
+    one_batch = CheckContext(today=TODAY)
+    add_batch(one_batch, {"incubatee_roster": [pd.concat([here, there, again])]})
+    merged = CheckContext(today=TODAY)
+    for frame in (here, there, again):
+        part = CheckContext(today=TODAY)
+        add_batch(part, {"incubatee_roster": [frame]})
+        merge_context(merged, part)
+    for ctx in (one_batch, merged):
+        assert ctx.active_uscc == {
+            context_key("A", KEY[1]): KEY[0],  # twice, at the same carrier
+            context_key("B", KEY[1]): SEVERAL,
+            context_key("C", KEY[1]): "YZ-FH-0002",
+        }

@@ -13,7 +13,15 @@ import pandas as pd
 import pytest
 from incubation.demo import make_uscc
 from incubation.parsing import to_frame
-from incubation.rules import RULES, Carrier, CheckContext, run_rules, run_rules_stacked
+from incubation.rules import (
+    RULES,
+    SEVERAL,
+    Carrier,
+    CheckContext,
+    context_key,
+    run_rules,
+    run_rules_stacked,
+)
 
 D = dt.date
 RNG = random.Random(5)
@@ -311,10 +319,10 @@ def context(unit: str) -> CheckContext:
         "cq_tech": 10,
         "graduated": 2,
     }
-    ctx.active_uscc[(SHARED_CODE, "2025Q3")] = {"YZ-FH-0001", "YZ-FH-0002"}
-    ctx.financing[("YZ-FH-0001", CODE, "2025Q2")] = 80.0
+    ctx.active_uscc[context_key(SHARED_CODE, "2025Q3")] = SEVERAL  # at 0001 and 0002
+    ctx.financing[context_key("YZ-FH-0001", CODE, "2025Q2")] = 80.0
     ctx.levels["YZ-FH-0001"] = "市级"
-    ctx.financing[("YZ-FH-0001", SHARED_CODE, "2025Q2")] = 80.0
+    ctx.financing[context_key("YZ-FH-0001", SHARED_CODE, "2025Q2")] = 80.0
     return ctx
 
 
@@ -386,7 +394,8 @@ def test_shared_with_other_carrier_cases(active_at, status, shared, contracts):
     )
     ctx = context("digital_park_mc")
     if active_at is not None:
-        ctx.active_uscc[(OTHER_CODE, row["period"])] = active_at
+        only = next(iter(active_at)) if len(active_at) == 1 else SEVERAL
+        ctx.active_uscc[context_key(OTHER_CODE, row["period"])] = only
     rules = {p.rule for p in run_rules("incubatee_roster", frame, {}, ctx, True)}
     assert ("ros_shared_with_other_carrier" in rules) is shared
 

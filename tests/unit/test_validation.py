@@ -119,12 +119,16 @@ def test_batches_and_spilled_rows_give_the_same_verdicts(
         runner,
         project_settings,
         spill_dir=tmp_path / "spill",
-        sink=lambda i, v: sunk.setdefault(i, (v.status, v.rows)),
+        sink=lambda i, v: sunk.setdefault(i, (v.status, v.rows, sorted(v.problems, key=repr))),
     )
-    assert [(v.status, sorted(v.problems, key=repr)) for v in apart] == [
-        (v.status, sorted(v.problems, key=repr)) for v in together
+    assert sunk == {
+        i: (v.status, v.rows, sorted(v.problems, key=repr)) for i, v in enumerate(together)
+    }
+    # back from the sink without rows and problems, with their counts
+    assert [(v.status, v.n_errors, v.n_warnings, v.rows, v.problems) for v in apart] == [
+        (v.status, v.n_errors, v.n_warnings, 0, []) for v in together
     ]
-    assert sunk == {i: (v.status, v.rows) for i, v in enumerate(together)}
+    assert any(v.n_errors for v in together) and any(v.n_warnings for v in together)
     assert not any((tmp_path / "spill").iterdir())  # nothing left behind
 
 
