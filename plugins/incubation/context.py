@@ -165,9 +165,11 @@ def _add_recognitions(ctx: CheckContext, recognitions: pd.DataFrame) -> None:
 
 
 def _add_reports(ctx: CheckContext, reports: pd.DataFrame) -> None:
-    for row in reports.to_dict("records"):
-        clean = {k: (None if _isna(v) else v) for k, v in row.items()}
-        ctx.reports[(row["carrier_id"], row["period"])] = clean
+    """Each report row as a dict, a missing value as None (made column by column: a test per
+    value was a second for 12k rows of 70 columns)."""
+    clean = reports.astype(object).where(reports.notna(), None)
+    for row in clean.to_dict("records"):
+        ctx.reports[(row["carrier_id"], row["period"])] = row
 
 
 def _isna(value) -> bool:

@@ -63,3 +63,51 @@ def test_a_code_active_at_two_carriers_is_several_however_batched():
             context_key("B", KEY[1]): SEVERAL,
             context_key("C", KEY[1]): "YZ-FH-0002",
         }
+
+
+def test_report_rows_keep_values_and_none_for_missing():
+    """A report row of the night (nullable dtypes) or of the warehouse (numpy dtypes, NaN
+    and NaT) becomes a dict of plain values, None where nothing was reported."""
+    parsed = pd.DataFrame(
+        {
+            "carrier_id": pd.array([KEY[0], KEY[0]], dtype=object),
+            "period": pd.array(["2025Q2", KEY[1]], dtype=object),
+            "incubatees_eop": pd.array([47, None], dtype="Int64"),
+            "area_m2_eop": pd.array([None, 9800.5], dtype="Float64"),
+            "has_mentor": pd.array([True, None], dtype="boolean"),
+            "opened": pd.array([dt.date(2024, 1, 1), None], dtype=object),
+        }
+    )
+    stored = pd.DataFrame(
+        {
+            "carrier_id": [KEY[0]],
+            "period": ["2025Q1"],
+            "incubatees_eop": [float("nan")],
+            "area_m2_eop": [12.5],
+            "opened": pd.to_datetime([None]),
+        }
+    )
+    ctx = CheckContext(today=TODAY)
+    add_batch(ctx, {"carrier_period_report": [parsed]})
+    add_batch(ctx, {"carrier_period_report": [stored]})
+    assert ctx.reports[(KEY[0], "2025Q2")] == {
+        "carrier_id": KEY[0],
+        "period": "2025Q2",
+        "incubatees_eop": 47,
+        "area_m2_eop": None,
+        "has_mentor": True,
+        "opened": dt.date(2024, 1, 1),
+    }
+    assert ctx.reports[KEY] == {
+        "carrier_id": KEY[0],
+        "period": KEY[1],
+        "incubatees_eop": None,
+        "area_m2_eop": 9800.5,
+        "has_mentor": None,
+        "opened": None,
+    }
+    assert ctx.reports[(KEY[0], "2025Q1")]["incubatees_eop"] is None
+    assert ctx.reports[(KEY[0], "2025Q1")]["opened"] is None
+    assert ctx.reports[(KEY[0], "2025Q1")]["area_m2_eop"] == 12.5
+    values = [v for row in ctx.reports.values() for v in row.values()]
+    assert not [v for v in values if type(v).__module__ == "numpy"]  # plain Python values
