@@ -46,7 +46,7 @@ from bench.generate import generate
 VENV_BIN = Path(sys.executable).parent
 PROJECT = Path(__file__).resolve().parents[1]
 NIGHT_DATE = "2026-04-08"
-STAGES = ("discover", "check", "load", "receipts", "build", "publish", "summarise")
+STAGES = ("discover", "check", "load", "build", "publish", "summarise")
 
 
 # ------------------------------------------------------------------ process measurement

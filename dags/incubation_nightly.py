@@ -11,10 +11,8 @@ Every night at 02:00 (Asia/Shanghai) this DAG takes the files the responsible un
 2. **check** — parses each sheet against its template contract and runs the template's Great
    Expectations suite and the domain checks;
 3. **load** — loads the night's accepted files into `raw.<template>` in one transaction with
-   their ledger rows, and writes each file's receipt or rejection report (Chinese, JSON) into
-   `outbox/<unit>/`;
-   **receipts** — beside the build: the reports' .xlsx, then each file moved to `archive/`
-   (refused files to `quarantine/<unit>/`);
+   their ledger rows, writes each file's receipt or rejection report (Chinese) into
+   `outbox/<unit>/`, then moves it to `archive/` (refused files to `quarantine/<unit>/`);
 4. **build_warehouse** — one `dbt build` (seeds, staging, core, tests) on the build database;
 5. **publish** — swaps the analysts' read-only `warehouse/incubation.duckdb` in atomically;
 6. **summarise** — writes the run summary to `audit.runs` and `runs/<run_id>.json`, with a
@@ -103,13 +101,6 @@ def incubation_nightly():
 
         return pipeline.load(Settings.from_env(), verdicts)
 
-    @task(**IO_RETRIES)
-    def receipts(outcomes: list[dict]) -> dict:
-        from incubation import pipeline
-        from incubation.settings import Settings
-
-        return pipeline.receipts(Settings.from_env(), outcomes)
-
     @task
     def build_warehouse(outcomes: list[dict]) -> dict:
         from incubation import pipeline
@@ -126,12 +117,7 @@ def incubation_nightly():
 
     @task
     def summarise(
-        discovered: dict,
-        outcomes: list[dict],
-        dbt_summary: dict,
-        published: dict,
-        receipted: dict,
-        run_id=None,
+        discovered: dict, outcomes: list[dict], dbt_summary: dict, published: dict, run_id=None
     ) -> dict:
         from incubation import pipeline
         from incubation.settings import Settings
@@ -149,10 +135,9 @@ def incubation_nightly():
     discovered = discover()
     verdicts = check(discovered)
     outcomes = load(verdicts)
-    receipted = receipts(outcomes)  # beside the build: neither waits for the other
     dbt_summary = build_warehouse(outcomes)
     published = publish(dbt_summary)
-    summarise(discovered, outcomes, dbt_summary, published, receipted)
+    summarise(discovered, outcomes, dbt_summary, published)
 
 
 incubation_nightly()

@@ -22,14 +22,7 @@ from .contracts import load_contracts, load_units
 from .intake import scan_inbox
 from .metering import metered
 from .problems import ACCEPTED
-from .reports import (
-    build_report,
-    report_stem,
-    write_report,
-    write_report_json,
-    write_reports,
-    write_workbooks,
-)
+from .reports import build_report, report_stem, write_report, write_reports
 from .safety import Limits
 from .settings import Settings
 from .warehouse import export_unit_marts, release_dbt, run_dbt
@@ -312,10 +305,8 @@ def _staged_files(staged: dict) -> set[str]:
 @metered("load")
 def load(settings: Settings, verdicts: list[dict]) -> list[dict]:
     """Load the night's decided files with their ledger rows in one transaction (all of them
-    or none), then write the JSON of every file's receipt or rejection report and record its
-    path. A rerun loads what is not loaded yet and writes the reports that are missing.
-    ``receipts`` then makes the .xlsx and files each file away, while dbt builds: each
-    outcome names the report and where the file goes."""
+    or none), then write every file's report and file it. A rerun loads what is not loaded
+    yet, writes the reports that are missing and moves what is still in the inbox."""
     contracts = _contracts(settings)
     ids = [staged["submission_id"] for staged in verdicts]
     staged = {item["submission_id"]: item for item in verdicts}
@@ -327,40 +318,19 @@ def load(settings: Settings, verdicts: list[dict]) -> list[dict]:
             if before[item["submission_id"]]["status"] not in ledger.FINAL_STATUSES
         ]
         loaded = _load_night(settings, con, contracts, pending) if pending else {}
-        for submission_id, job in _reports_to_write(settings, con, ids, staged, ".json"):
-            xlsx = write_report_json(*job).with_suffix(".xlsx")
-            ledger.update(con, submission_id, report_path=str(xlsx))
+        jobs = _reports_to_write(settings, con, ids, staged)
+    written = _write(jobs, settings.workers)  # no database open while the writers fork
+    with ledger.connect(settings.build_db) as con:
+        _file_away(con, ids, written)
         after = ledger.rows(con, ids)
     for item in pending:
         shutil.rmtree(item["work_dir"], ignore_errors=True)
     for path in set().union(*map(_staged_files, pending)):
         Path(path).unlink(missing_ok=True)
     return [
-        {
-            "submission_id": i,
-            "status": after[i]["status"],
-            "rows_loaded": loaded.get(i, 0),
-            **{k: after[i][k] for k in ("report_path", "inbox_path", "stored_path")},
-        }
+        {"submission_id": i, "status": after[i]["status"], "rows_loaded": loaded.get(i, 0)}
         for i in ids
     ]
-
-
-@metered("receipts")
-def receipts(settings: Settings, outcomes: list[dict]) -> dict:
-    """The .xlsx of each decided file's report, from the JSON ``load`` wrote (those not made
-    yet: a rerun makes the rest), then each file moved to archive or quarantine. No database:
-    this runs beside the build, which holds the build database, and a contact's receipt does
-    not wait for the warehouse (126 receipts at S=10 are ~7 s of CPU)."""
-    todo = [
-        Path(o["report_path"]).with_suffix(".json")
-        for o in outcomes
-        if o["report_path"] and not Path(o["report_path"]).exists()
-    ]
-    written = write_workbooks(todo, settings.workers)
-    for outcome in outcomes:
-        filing.move(Path(outcome["inbox_path"]), Path(outcome["stored_path"]))
-    return {"reports_written": len(written), "files": len(outcomes)}
 
 
 def _load_night(settings: Settings, con, contracts, pending: list[dict]) -> dict[int, int]:
@@ -427,20 +397,15 @@ def _load_night(settings: Settings, con, contracts, pending: list[dict]) -> dict
 def _file_decided(settings: Settings, con, ids: list[int], staged: dict | None = None) -> None:
     """Write the reports of decided files that have none yet, then move the files to archive
     or quarantine (idempotent)."""
-    _file_away(con, ids, _write(_reports_to_write(settings, con, ids, staged or {}, ".xlsx")))
+    _file_away(con, ids, _write(_reports_to_write(settings, con, ids, staged or {})))
 
 
-def _reports_to_write(
-    settings: Settings, con, ids: list[int], staged: dict, made: str
-) -> list[tuple]:
+def _reports_to_write(settings: Settings, con, ids: list[int], staged: dict) -> list[tuple]:
     """(submission id, (report, folder, stem)) for each decided file whose report is not
-    written yet (its recorded path, with the suffix ``made``, missing), read from the ledger
-    in a few queries."""
+    written yet, read from the ledger in a few queries."""
     rows = ledger.rows(con, ids)
     todo = [
-        i
-        for i in ids
-        if not (rows[i]["report_path"] and Path(rows[i]["report_path"]).with_suffix(made).exists())
+        i for i in ids if not (rows[i]["report_path"] and Path(rows[i]["report_path"]).exists())
     ]
     if not todo:
         return []

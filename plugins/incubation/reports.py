@@ -8,7 +8,6 @@ Text that Excel would read as a formula (= + - @) is always written as text.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from .forking import fork_pool
@@ -92,62 +91,26 @@ PARALLEL_FROM = 16
 def write_reports(jobs: list[tuple[dict, Path, str]], workers: int = 1) -> list[Path]:
     """Write many reports, each job (report, folder, stem) as ``write_report``; in forked
     processes when there are enough. The paths come back in the jobs' order."""
-    return _in_pool(_write_job, jobs, workers)
-
-
-# the writers' niceness beside the build: they take what dbt leaves of the cores (dbt keeps
-# about 1.3 of 2 busy); at the same priority they took it from dbt, and the build of the S=10
-# night ran 6 s longer than the floor's in the same bench run (session 9)
-BACKGROUND_NICE = 10
-
-
-def write_workbooks(json_paths: list[Path], workers: int = 1) -> list[Path]:
-    """The .xlsx of reports whose JSON ``write_report_json`` wrote, read back from it (as
-    ``write_reports``, in forked processes when there are enough, which run at a lower
-    priority: ``BACKGROUND_NICE``); the paths in order."""
-    return _in_pool(_workbook_job, json_paths, workers, nice=BACKGROUND_NICE)
-
-
-def _in_pool(job, items: list, workers: int, nice: int = 0) -> list[Path]:
-    if workers < 2 or len(items) < PARALLEL_FROM:
-        return [job(item) for item in items]
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        return [write_report(*job) for job in jobs]
     import xlsxwriter  # noqa: F401  once, before the fork
 
-    with fork_pool(workers, initializer=os.nice if nice else None, initargs=(nice,)) as pool:
-        chunk = max(1, len(items) // (4 * workers))
-        return list(pool.map(job, items, chunksize=chunk))
+    with fork_pool(workers) as pool:
+        chunk = max(1, len(jobs) // (4 * workers))
+        return list(pool.map(_write_job, jobs, chunksize=chunk))
 
 
 def _write_job(job: tuple[dict, Path, str]) -> Path:
     return write_report(*job)
 
 
-def _workbook_job(json_path: Path) -> Path:
-    report = json.loads(Path(json_path).read_text("utf-8"))
-    return write_report_xlsx(report, Path(json_path).parent, Path(json_path).stem)
-
-
 def write_report(report: dict, folder: Path, stem: str) -> Path:
-    """The report's JSON and .xlsx (``stem``.json, ``stem``.xlsx in ``folder``); the .xlsx's
-    path."""
-    write_report_json(report, folder, stem)
-    return write_report_xlsx(report, folder, stem)
-
-
-def write_report_json(report: dict, folder: Path, stem: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    json_path = folder / f"{stem}.json"
-    tmp = json_path.with_suffix(".json.tmp")
-    # one line: json's C encoder (with ``indent`` it falls back to Python, 10× slower)
-    tmp.write_text(json.dumps(report, ensure_ascii=False, default=str), "utf-8")
-    tmp.replace(json_path)  # whole or absent: the .xlsx is made from it
-    return json_path
-
-
-def write_report_xlsx(report: dict, folder: Path, stem: str) -> Path:
     import xlsxwriter
 
     folder.mkdir(parents=True, exist_ok=True)
+    json_path = folder / f"{stem}.json"
+    # one line: json's C encoder (with ``indent`` it falls back to Python, 10× slower)
+    json_path.write_text(json.dumps(report, ensure_ascii=False, default=str), "utf-8")
     xlsx_path = folder / f"{stem}.xlsx"
     tmp = xlsx_path.with_suffix(".xlsx.tmp")
     workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})

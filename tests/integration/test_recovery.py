@@ -25,7 +25,6 @@ def night(settings: Settings, run_id: str) -> None:
     files = pipeline.discover(settings, run_id)
     verdicts = pipeline.check(settings, files, TODAY)
     outcomes = pipeline.load(settings, verdicts)
-    pipeline.receipts(settings, outcomes)
     built = pipeline.build(settings)
     published = pipeline.publish(settings)
     pipeline.summarise(
@@ -106,16 +105,14 @@ def crash_on_second(monkeypatch, module, name):
     monkeypatch.setattr(module, name, wrapper)
 
 
-@pytest.mark.parametrize("where", ["check", "load", "receipts", "dbt", "publish"])
+@pytest.mark.parametrize("where", ["check", "load", "dbt", "publish"])
 def test_killed_night_then_rerun(where, settings, world, contracts, clean, monkeypatch):
     write_inbox(world, settings.inbox, contracts)
     with monkeypatch.context() as m:
         if where == "check":
             crash_on_second(m, pipeline, "_staged")  # the second verdict
         elif where == "load":
-            crash_on_second(m, pipeline, "write_report_json")  # after the transaction
-        elif where == "receipts":
-            crash_on_second(m, filing, "move")  # the reports written, one file moved
+            crash_on_second(m, filing, "move")  # after a file's transaction, before its move
         elif where == "dbt":
             m.setattr(pipeline, "run_dbt", kill("dbt"))
         elif where == "publish":

@@ -88,23 +88,3 @@ def test_reports_written_by_forked_writers_are_the_ones_written_in_order(tmp_pat
             "utf-8"
         )
         assert openpyxl.load_workbook(b).sheetnames == ["结果摘要", "问题清单"]
-
-
-def _niceness(_item) -> int:
-    import os
-
-    return os.nice(0)
-
-
-def test_workbooks_beside_the_build_are_written_at_a_lower_priority():
-    """The receipts' writers yield the cores to dbt, which builds meanwhile."""
-    import os
-
-    from incubation import reports
-
-    here = os.nice(0)
-    items = list(range(reports.PARALLEL_FROM))
-    found = reports._in_pool(_niceness, items, 2, nice=reports.BACKGROUND_NICE)
-    assert set(found) == {min(here + reports.BACKGROUND_NICE, 19)}
-    assert set(reports._in_pool(_niceness, items, 2)) == {here}  # the night's own writers
-    assert os.nice(0) == here  # never this process
