@@ -199,11 +199,11 @@ def check(
 
 class _Stager:
     """The check's sink: stages each final verdict in the process that made it (a worker of
-    the second pass, or the calling process). The verdict goes to ``work/<id>/verdict.json``
-    at once; its rows (when accepted) and its problems wait with the next verdicts' until they
-    hold ``STAGE_ROWS`` rows, and are then written as one parquet file per template and one
-    of problems (``work/_staged/<pid>-<batch>-<name>.parquet``), named in each verdict's
-    ``tables`` and ``problems_path``. A DuckDB ``COPY`` of a frame costs ~10 ms whatever its
+    the second pass, or the calling process). Its rows (when accepted) and its problems wait
+    with the next verdicts' until they hold ``STAGE_ROWS`` rows, and are then written as one
+    parquet file per template and one of problems
+    (``work/_staged/<pid>-<batch>-<name>.parquet``), named in each verdict's ``tables`` and
+    ``problems_path``. A DuckDB ``COPY`` of a frame costs ~10 ms whatever its
     rows (registering a 33-column frame alone ~6 ms): per file and template, that was ~250
     of them at S=10, 2–3 s of each worker. One DuckDB connection per process, opened at the
     first write: after the check's workers were forked, so that they share no open DuckDB.
@@ -212,6 +212,7 @@ class _Stager:
     def __init__(self, settings: Settings, submission_ids: list[int]):
         self.settings = settings
         self.submission_ids = submission_ids
+        self.folder = settings.work / STAGED
         self.con: duckdb.DuckDBPyConnection | None = None
         self.batch = 0
         self.frames: dict[str, list] = {}  # template -> waiting frames, with submission_id
@@ -228,19 +229,17 @@ class _Stager:
                 )
                 tables[template] = {"path": str(self._path(template)), "rows": len(frame)}
                 self.waiting += len(frame)
-        staged = _staged(self.settings, submission_id, verdict, tables)
+        staged = _staged(submission_id, verdict, tables)
         if verdict.problems:
             self.problems[submission_id] = verdict.problems
             staged["problems_path"] = str(self._path("problems"))
             self.waiting += len(verdict.problems)
-        work = Path(staged["work_dir"])
-        (work / "verdict.json").write_text(json.dumps(staged, ensure_ascii=False), "utf-8")
         if self.waiting >= STAGE_ROWS:
             self.flush()
         return staged
 
     def _path(self, name: str) -> Path:
-        return self.settings.work / STAGED / f"{os.getpid()}-{self.batch:04d}-{name}.parquet"
+        return self.folder / f"{os.getpid()}-{self.batch:04d}-{name}.parquet"
 
     def flush(self) -> None:
         """The waiting rows and problems to their parquet files."""
@@ -250,11 +249,11 @@ class _Stager:
 
         if self.con is None:
             self.con = duckdb.connect()
-        self._path("").parent.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
         for template, frames in self.frames.items():
             ledger.copy_to_parquet(
                 self.con,
-                pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0],
+                pd.concat(frames, ignore_index=True),
                 "select submission_id::bigint as submission_id, * exclude (submission_id)",
                 self._path(template),
             )
@@ -272,12 +271,8 @@ class _Stager:
                 self.con = None
 
 
-def _staged(settings: Settings, submission_id: int, verdict, tables: dict) -> dict:
-    """What the load needs of a verdict, with a fresh work folder of its own."""
-    work = settings.work / f"{submission_id:06d}"
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
+def _staged(submission_id: int, verdict, tables: dict) -> dict:
+    """What the load needs of a verdict (the check task's XCom, one dict per file)."""
     return {
         "submission_id": submission_id,
         "path": str(verdict.path),
@@ -291,7 +286,6 @@ def _staged(settings: Settings, submission_id: int, verdict, tables: dict) -> di
         "tables": tables,
         "parse_seconds": round(verdict.parse_seconds, 3),
         "validate_seconds": round(verdict.validate_seconds, 3),
-        "work_dir": str(work),
     }
 
 
@@ -323,8 +317,6 @@ def load(settings: Settings, verdicts: list[dict]) -> list[dict]:
     with ledger.connect(settings.build_db) as con:
         _file_away(con, ids, written)
         after = ledger.rows(con, ids)
-    for item in pending:
-        shutil.rmtree(item["work_dir"], ignore_errors=True)
     for path in set().union(*map(_staged_files, pending)):
         Path(path).unlink(missing_ok=True)
     return [

@@ -66,12 +66,12 @@ def release_dbt() -> None:
     semaphores, which a resource tracker process unlinks if their owner never did. A task
     process under the scheduler leaves by ``os._exit``, so dbt's were never released, and the
     tracker wrote "There appear to be 2 leaked semaphore objects" into every build task's log
-    as an error. Collected here (~0.2 s), they are unlinked as they go."""
+    as an error. Collected here (~0.2 s), they are unlinked as they go. (The DuckDB
+    connection is closed already: ``run_dbt`` does it after every invocation.)"""
     import gc
 
     from dbt.adapters.factory import reset_adapters
 
-    release_dbt_connection()
     reset_adapters()
     gc.collect()
 
