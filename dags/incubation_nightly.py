@@ -14,9 +14,12 @@ Every night at 02:00 (Asia/Shanghai) this DAG takes the files the responsible un
    their ledger rows, writes each file's receipt or rejection report (Chinese) into
    `outbox/<unit>/`, then moves it to `archive/` (refused files to `quarantine/<unit>/`);
 4. **build_warehouse** — one `dbt build` (seeds, staging, core, tests) on the build database;
-5. **publish** — swaps the analysts' read-only `warehouse/incubation.duckdb` in atomically;
-6. **summarise** — writes the run summary to `audit.runs` and `runs/<run_id>.json`, with a
-   link to the run's GX Data Docs (`docs/gx/<run_id>/index.html`).
+5. **publish** — swaps the analysts' read-only `warehouse/incubation.duckdb` in atomically,
+   rebuilds every unit's export, then writes the run summary to `audit.runs` and
+   `runs/<run_id>.json`, with a link to the run's GX Data Docs
+   (`docs/gx/<run_id>/index.html`). The summary is the night's last step, in the same task:
+   a task of its own cost a scheduler hand-off and a task process (about a second) to do
+   0.1 s of work (bench/RESULTS.md, session 10).
 
 Every stage can be rerun: the ledger records what was done. Domain logic lives in the
 `incubation` package under `plugins/`; this file only wires the stages together.
@@ -109,21 +112,15 @@ def incubation_nightly():
         return pipeline.build(Settings.from_env())
 
     @task(outlets=[WAREHOUSE], **IO_RETRIES)
-    def publish(dbt_summary: dict) -> dict:
+    def publish(discovered: dict, outcomes: list[dict], dbt_summary: dict, run_id=None) -> dict:
+        """The analysts' copy and the units' exports, then the run's summary (returned)."""
         from incubation import pipeline
         from incubation.settings import Settings
 
-        return pipeline.publish(Settings.from_env())
-
-    @task
-    def summarise(
-        discovered: dict, outcomes: list[dict], dbt_summary: dict, published: dict, run_id=None
-    ) -> dict:
-        from incubation import pipeline
-        from incubation.settings import Settings
-
+        settings = Settings.from_env()
+        published = pipeline.publish(settings)
         return pipeline.summarise(
-            Settings.from_env(),
+            settings,
             run_id,
             discovered["started_at"],
             discovered["files"],
@@ -135,9 +132,7 @@ def incubation_nightly():
     discovered = discover()
     verdicts = check(discovered)
     outcomes = load(verdicts)
-    dbt_summary = build_warehouse(outcomes)
-    published = publish(dbt_summary)
-    summarise(discovered, outcomes, dbt_summary, published)
+    publish(discovered, outcomes, build_warehouse(outcomes))
 
 
 incubation_nightly()

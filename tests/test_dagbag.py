@@ -20,7 +20,6 @@ def test_dagbag_imports_without_errors():
         "load",
         "build_warehouse",
         "publish",
-        "summarise",
     ]
     assert dag.max_active_runs == 1 and dag.catchup is False
     assert dag.doc_md and "incubation_nightly" in dag.doc_md

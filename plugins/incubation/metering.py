@@ -4,8 +4,11 @@ Every stage of the nightly pipeline runs inside ``metered``. It appends to
 ``<home>/runs/metrics.jsonl``: the stage, the run, wall and CPU seconds (all threads of the
 process: dbt runs in threads) and the peak resident memory while the stage ran: the process's
 own high-water mark (reset at the start of the stage, on Linux) or the process and its
-children sampled every 50 ms (their proportional set sizes: pages a forked worker shares with
-its parent counted once), whichever is higher. The same lines come out whether the stage runs in
+children sampled (their proportional set sizes: pages a forked worker shares with its parent
+counted once), whichever is higher. Sampling is not free: reading the proportional set sizes
+of a 1 GB tree costs ~5 ms, so the sampler waits 50 times as long as its last sample took
+(at least 50 ms), within 2% of a CPU. At 10% it took that from a check whose workers keep
+both cores busy. The same lines come out whether the stage runs in
 one process (``dag.test``) or in its own task process (a scheduler with the LocalExecutor),
 so ``bench/`` can compare the two and an engineer can see which stage grew.
 """
@@ -27,6 +30,7 @@ from .framestack import roomy
 
 log = logging.getLogger(__name__)
 SAMPLE_SECONDS = 0.05
+SAMPLE_BUDGET = 0.02  # of a CPU, for the memory sampler
 
 
 def tree_memory(process) -> int:
@@ -92,7 +96,7 @@ def measure():
         while not done.wait(pause):
             started = time.perf_counter()
             peak[0] = max(peak[0], tree_memory(process))
-            pause = max(SAMPLE_SECONDS, 10 * (time.perf_counter() - started))  # ≤ 10% of a CPU
+            pause = max(SAMPLE_SECONDS, (time.perf_counter() - started) / SAMPLE_BUDGET)
 
     sampler = threading.Thread(target=sample, name="rss-sampler", daemon=True)
     sampler.start()

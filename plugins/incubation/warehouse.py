@@ -149,36 +149,40 @@ def publish(settings: Settings) -> dict:
 def export_unit_marts(settings: Settings) -> dict[str, str]:
     """``exports/<unit>/<unit>.duckdb``: that unit's mart as plain tables, nothing else.
 
-    Built from the published warehouse (attached read-only) and swapped in atomically."""
-    source = settings.warehouse_db
-    con = duckdb.connect(str(source), read_only=True)
+    Built from the published warehouse and swapped in atomically. One in-memory connection
+    attaches the warehouse (read-only) once and each unit's new file in turn: attaching the
+    warehouse again for every unit was two thirds of the exports' time (19 units at S=10:
+    0.67 s, now 0.22 s)."""
+    con = duckdb.connect()
+    written = {}
     try:
+        con.execute(f"attach '{settings.warehouse_db}' as src (read_only)")
         units = [
-            r[0] for r in con.execute("select unit_code from core.dim_unit order by 1").fetchall()
+            r[0]
+            for r in con.execute("select unit_code from src.core.dim_unit order by 1").fetchall()
         ]
+        for unit in units:
+            target = settings.exports / unit / f"{unit}.duckdb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.unlink(missing_ok=True)
+            con.execute(f"attach '{tmp}' as unit_export")
+            try:
+                # every view dbt's create_unit_marts macro made for the unit (one list, in dbt)
+                marts = con.execute(
+                    "select table_name from information_schema.tables"
+                    " where table_catalog = 'src' and table_schema = ?",
+                    [f"mart_{unit}"],
+                ).fetchall()
+                for (mart,) in marts:
+                    con.execute(
+                        f"create table unit_export.{mart} as select * from src.mart_{unit}.{mart}"
+                    )
+                con.execute("checkpoint unit_export")
+            finally:
+                con.execute("detach unit_export")
+            os.replace(tmp, target)
+            written[unit] = str(target)
     finally:
         con.close()
-    written = {}
-    for unit in units:
-        target = settings.exports / unit / f"{unit}.duckdb"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.unlink(missing_ok=True)
-        out = duckdb.connect(str(tmp))
-        try:
-            out.execute(f"attach '{source}' as src (read_only)")
-            # every view dbt's create_unit_marts macro made for the unit (one list, in dbt)
-            marts = out.execute(
-                "select table_name from information_schema.tables"
-                " where table_catalog = 'src' and table_schema = ?",
-                [f"mart_{unit}"],
-            ).fetchall()
-            for (mart,) in marts:
-                out.execute(f"create table {mart} as select * from src.mart_{unit}.{mart}")
-            out.execute("detach src")
-            out.execute("checkpoint")
-        finally:
-            out.close()
-        os.replace(tmp, target)
-        written[unit] = str(target)
     return written

@@ -292,3 +292,33 @@ def test_a_worker_per_worker_bytes_of_files_and_the_largest_files_first(tmp_path
     assert sorted(taken) == [0, 1, 2, 3, 4]  # each file once, across the two processes
     assert list(shared) == []  # all claimed
     assert checking._Claims(files, 2).order == [1, 3, 0, 4, 2]
+
+
+def test_only_the_failed_expectations_run_again_for_their_rows(tmp_path, contracts, units, runner):
+    """A suite runs first for success alone; the expectations that failed run again for
+    every failing row. The result reads as one run: the suite's statistics, each failing row
+    of each failed expectation (with the expectation as the suite holds it), and nothing
+    more for the ones that held."""
+    from incubation.parsing import parse_sheets
+    from incubation.readers import read_file
+
+    path = write_xlsx(tmp_path / "bad.xlsx", {"名单": BAD_ROSTER})
+    frame = parse_sheets(read_file(path), contracts, units).frames["incubatee_roster"]
+    result = runner.validate("incubatee_roster", frame.assign(file_index=0))
+    failed = {item.expectation_config.type: item for item in result.results if not item.success}
+    assert set(failed) == {
+        "expect_column_values_to_match_regex",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_column_values_to_be_in_set",
+        "expect_compound_columns_to_be_unique",
+    }
+    suite = {e.id for e in runner.definitions["incubatee_roster"].suite.expectations}
+    assert all(item.expectation_config.id in suite for item in failed.values())
+    pair = failed["expect_column_pair_values_a_to_be_greater_than_b"].result
+    assert [frame.loc[i, "source_row"] for i in pair["unexpected_index_list"]] == [4]
+    assert all(item.result == {} for item in result.results if item.success)
+    statistics = result.statistics
+    assert statistics["evaluated_expectations"] == len(suite)
+    assert statistics["unsuccessful_expectations"] == sum(
+        not item.success for item in result.results
+    )
