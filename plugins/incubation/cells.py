@@ -24,6 +24,9 @@ import pandas as pd
 
 from .normalise import NULL_MARKERS
 
+_LONGEST_NULL = max(map(len, NULL_MARKERS))
+_NOT_PLAIN_START = frozenset(("", " ", "#", "＃"))
+
 _NUMBERS = (bool, int, float)
 _PLAIN_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -131,14 +134,29 @@ def _plain_numbers(
 
 def _plain_texts(uniques: np.ndarray, code: bool, values_u: np.ndarray, todo: np.ndarray) -> None:
     """Strings that need no rule: already NFKC, not an error value, a null marker or
-    (for codes) a number; white space collapsed as ``clean_text`` does it."""
+    (for codes) a number; white space collapsed as ``clean_text`` does it.
+
+    Most cells are printable text (no white space but single inner spaces, which
+    ``isprintable`` allows), already NFKC, not starting with a space or ``#`` and not ending
+    with a space: their cleaned text is the text itself, found without splitting it."""
     for k, text in enumerate(uniques):
-        if type(text) is not str or text.lstrip()[:1] in ("#", "＃", ""):
+        if type(text) is not str:
             continue
-        if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-            continue
-        cleaned = " ".join(text.split())
-        if cleaned.lower() in NULL_MARKERS:
+        if (
+            text.isprintable()
+            and text[:1] not in _NOT_PLAIN_START
+            and text[-1] != " "
+            and "  " not in text
+            and (text.isascii() or unicodedata.is_normalized("NFKC", text))
+        ):
+            cleaned = text
+        else:
+            if text.lstrip()[:1] in ("#", "＃", ""):
+                continue
+            if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+                continue
+            cleaned = " ".join(text.split())
+        if len(cleaned) <= _LONGEST_NULL and cleaned.lower() in NULL_MARKERS:
             continue
         values_u[k] = cleaned.replace(" ", "").lstrip("'").upper() if code else cleaned
         todo[k] = False

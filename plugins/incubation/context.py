@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from .reference import read_seed
@@ -165,11 +166,23 @@ def _add_recognitions(ctx: CheckContext, recognitions: pd.DataFrame) -> None:
 
 
 def _add_reports(ctx: CheckContext, reports: pd.DataFrame) -> None:
-    """Each report row as a dict, a missing value as None (made column by column: a test per
-    value was a second for 12k rows of 70 columns)."""
-    clean = reports.astype(object).where(reports.notna(), None)
-    for row in clean.to_dict("records"):
-        ctx.reports[(row["carrier_id"], row["period"])] = row
+    """Each report row as a dict, a missing value as None. Made column by column, each
+    column to Python objects in one call (a test per value was a second for 12k rows of 70
+    columns; a frame-wide ``where`` and ``to_dict``, half of that)."""
+    if reports.empty:  # the first night: no staging to read yet
+        return
+    names = list(reports.columns)
+    columns = [_objects(reports[name]) for name in names]
+    at = names.index("carrier_id"), names.index("period")
+    for row in zip(*columns, strict=True):
+        ctx.reports[(row[at[0]], row[at[1]])] = dict(zip(names, row, strict=True))
+
+
+def _objects(column: pd.Series) -> np.ndarray:
+    """A column's values as Python objects, None where missing (NaN, NA and NaT alike)."""
+    values = column.to_numpy(dtype=object, copy=True)  # ours to fill
+    values[column.isna().to_numpy()] = None
+    return values
 
 
 def _isna(value) -> bool:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from . import quickexit
 from .framestack import roomy
+from .gcpolicy import fewer_collections
 
 log = logging.getLogger(__name__)
 SAMPLE_SECONDS = 0.05
@@ -123,8 +124,9 @@ def record(metrics_file: Path, line: dict) -> None:
 
 def metered(stage: str) -> Callable:
     """Decorate a pipeline stage whose first argument is the Settings. The stage runs under
-    ``framestack.roomy``: its cost must not depend on how deep Airflow calls it; and its
-    process exits without a last garbage collection (``quickexit``)."""
+    ``framestack.roomy``: its cost must not depend on how deep Airflow calls it; with fewer
+    garbage collections (``gcpolicy``); and its process exits without a last garbage
+    collection (``quickexit``)."""
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
@@ -132,7 +134,7 @@ def metered(stage: str) -> Callable:
             # Airflow puts the run in the task's environment, in dag.test and in workers alike
             run_id = kwargs.get("run_id") or os.environ.get("AIRFLOW_CTX_DAG_RUN_ID")
             quickexit.arm()
-            with measure() as figures:
+            with measure() as figures, fewer_collections():
                 result = roomy(fn, settings, *args, **kwargs)
             line = {"stage": stage, "run_id": run_id, "pid": os.getpid(), **figures}
             log.info("stage %s: %s", stage, line)

@@ -113,7 +113,9 @@ def write_report(report: dict, folder: Path, stem: str) -> Path:
     json_path.write_text(json.dumps(report, ensure_ascii=False, default=str), "utf-8")
     xlsx_path = folder / f"{stem}.xlsx"
     tmp = xlsx_path.with_suffix(".xlsx.tmp")
-    workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})
+    # in memory: a report is at most ``cap`` rows, and xlsxwriter's temporary files on disk
+    # were a fifth of its time (126 reports: 1.98 s, in memory 1.58 s)
+    workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "in_memory": True})
     bold = workbook.add_format({"bold": True})
     summary = workbook.add_worksheet("结果摘要")
     lines = [

@@ -35,6 +35,22 @@ def load_suite_json(expectations_dir: Path, template: str, seeds_dir: Path) -> d
     return doc
 
 
+_COLUMN_KWARGS = ("column", "column_A", "column_B")
+
+
+def suite_columns(doc: dict) -> list[str] | None:
+    """The columns a suite's expectations name, or None when one of them looks at the whole
+    table (it then gets every column)."""
+    found: list[str] = []
+    for exp in doc["expectations"]:
+        kwargs = exp["kwargs"]
+        named = [kwargs[k] for k in _COLUMN_KWARGS if k in kwargs] + kwargs.get("column_list", [])
+        if not named:
+            return None
+        found += [c for c in named if c not in found]
+    return found
+
+
 class SuiteRunner:
     """An ephemeral GX context with one validation definition per template.
 
@@ -77,12 +93,13 @@ class SuiteRunner:
         self.undocumented: list = []  # results not yet rendered into docs_dir
         source = self.context.data_sources.add_pandas("department_files")
         self.definitions = {}
+        self.columns: dict[str, list[str] | None] = {}  # what each suite looks at
         for template in templates:
             asset = source.add_dataframe_asset(template)
             batch = asset.add_batch_definition_whole_dataframe(f"{template}_whole")
-            suite = self.context.suites.add(
-                ExpectationSuite(**load_suite_json(expectations_dir, template, seeds_dir))
-            )
+            doc = load_suite_json(expectations_dir, template, seeds_dir)
+            self.columns[template] = suite_columns(doc)
+            suite = self.context.suites.add(ExpectationSuite(**doc))
             self.definitions[template] = self.context.validation_definitions.add(
                 gx.ValidationDefinition(name=f"{template}_check", data=batch, suite=suite)
             )
@@ -95,6 +112,11 @@ class SuiteRunner:
         (bench/RESULTS.md, session 10): Data Docs show the observed values of the failed
         expectations only."""
         definition = self.definitions[template]
+        columns = self.columns.get(template)
+        if columns is not None:
+            # GX fingerprints every column of a batch (an md5 over them all): a third of the
+            # roster's columns are not in its suite (S=10 roster run: 0.94 s, 0.83–0.91 s)
+            frame = frame[[c for c in frame.columns if c in columns]]
         result = definition.run(
             batch_parameters={"dataframe": frame}, result_format={"result_format": "BOOLEAN_ONLY"}
         )

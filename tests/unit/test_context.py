@@ -111,3 +111,16 @@ def test_report_rows_keep_values_and_none_for_missing():
     assert ctx.reports[(KEY[0], "2025Q1")]["area_m2_eop"] == 12.5
     values = [v for row in ctx.reports.values() for v in row.values()]
     assert not [v for v in values if type(v).__module__ == "numpy"]  # plain Python values
+
+
+def test_the_first_night_reads_no_warehouse_rows(tmp_path):
+    """Before the first build there is no staging to read: the context holds only the
+    night's rows, and reading the warehouse is no error."""
+    import duckdb
+    from incubation.context import add_warehouse
+
+    db = tmp_path / "build.duckdb"
+    duckdb.connect(str(db)).close()  # the ledger's file, no staging in it yet
+    ctx = CheckContext(today=TODAY)
+    add_warehouse(ctx, db, {KEY[1]})
+    assert (ctx.reports, ctx.roster_counts, ctx.carriers) == ({}, {}, {})

@@ -322,3 +322,26 @@ def test_only_the_failed_expectations_run_again_for_their_rows(tmp_path, contrac
     assert statistics["unsuccessful_expectations"] == sum(
         not item.success for item in result.results
     )
+
+
+def test_a_suite_is_given_only_the_columns_it_names(runner):
+    from incubation.validation import suite_columns
+
+    doc = {
+        "expectations": [
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}},
+            {"type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": ["a", "b"]}},
+            {
+                "type": "expect_column_pair_values_a_to_be_greater_than_b",
+                "kwargs": {"column_A": "c", "column_B": "a"},
+            },
+        ]
+    }
+    assert suite_columns(doc) == ["a", "b", "c"]
+    doc["expectations"].append(
+        {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 1}}
+    )
+    assert suite_columns(doc) is None  # a table-level expectation: every column
+    roster = runner.columns["incubatee_roster"]
+    assert {"uscc", "file_index", "entry_date"} <= set(roster)
+    assert not {"source_sheet", "source_row", "remarks"} & set(roster)
