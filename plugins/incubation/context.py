@@ -13,13 +13,12 @@ import pandas as pd
 
 from .reference import read_seed
 from .rules import (
+    _SEP,
     LEVEL_RANK,
     SEVERAL,
     Carrier,
     CheckContext,
-    _joined,
     _previous_period,
-    map_unique,
 )
 
 log = logging.getLogger(__name__)
@@ -193,38 +192,56 @@ def _isna(value) -> bool:
 
 
 def _add_roster(ctx: CheckContext, roster: pd.DataFrame) -> None:
+    """A roster's counts per carrier-quarter (replacing what the context held for them), its
+    active credit codes per quarter and its financing, by key. On numpy arrays: this runs
+    once per file and stack, and the pandas version's fixed cost (4–9 ms a file) was most of
+    it (bench/RESULTS.md, session 10)."""
     if roster.empty:
         return
-    frame = roster[["carrier_id", "period", "entity_kind", "status", "uscc"]].copy()
-    active = frame["status"].eq("在孵").fillna(False).astype(bool)
-    enterprise = frame["entity_kind"].eq("企业").fillna(False).astype(bool)
-    starts = pd.to_datetime(
-        map_unique(frame["period"], lambda p: _quarter_start(p) if isinstance(p, str) else None)
+    carrier, period, kind, status, uscc = (
+        _objects(roster[name]) for name in ("carrier_id", "period", "entity_kind", "status", "uscc")
     )
-    graduated_now = frame["status"].eq("已毕业").fillna(False).astype(bool) & (
-        pd.to_datetime(roster["graduation_date"]) >= starts
-    ).fillna(False).astype(bool)
-    frame["enterprises"] = active & enterprise
-    frame["teams"] = active & frame["entity_kind"].eq("创业团队").fillna(False).astype(bool)
-    frame["cq_tech"] = active & enterprise & roster["is_cq_tech_ent"].eq(True).fillna(False)
-    frame["graduated"] = graduated_now & enterprise
-    counts = frame.groupby(["carrier_id", "period"])[
-        ["enterprises", "teams", "cq_tech", "graduated"]
-    ].sum()
-    for key, row in zip(counts.index, counts.to_dict("records"), strict=True):
-        ctx.roster_counts[key] = {k: int(v) for k, v in row.items()}
-    shared = frame.loc[active & frame["uscc"].notna(), ["uscc", "period", "carrier_id"]]
+    keyed = ~(pd.isna(carrier) | pd.isna(period))
+    active = status == "在孵"
+    enterprise = kind == "企业"
+    graduated = enterprise & (status == "已毕业")
+    if graduated.any():  # in the quarter reported: graduated on or after its first day
+        rows = np.flatnonzero(graduated)
+        starts = [_quarter_start(p) if isinstance(p, str) else None for p in period[rows]]
+        when = pd.to_datetime(roster["graduation_date"].iloc[rows]).reset_index(drop=True)
+        graduated[rows] = (when >= pd.to_datetime(pd.Series(starts, dtype=object))).to_numpy(
+            dtype=bool, na_value=False
+        )
+    cq_tech = roster["is_cq_tech_ent"].eq(True).to_numpy(dtype=bool, na_value=False)
+    flags = {
+        "enterprises": active & enterprise,
+        "teams": active & (kind == "创业团队"),
+        "cq_tech": active & enterprise & cq_tech,
+        "graduated": graduated,
+    }
+    if keyed.any():
+        carrier_codes, carriers = pd.factorize(carrier[keyed])
+        period_codes, periods = pd.factorize(period[keyed])
+        groups, group_of = np.unique(
+            carrier_codes * len(periods) + period_codes, return_inverse=True
+        )
+        sums = {
+            name: np.bincount(group_of, weights=flag[keyed], minlength=len(groups)).astype(int)
+            for name, flag in flags.items()
+        }
+        for g, code in enumerate(groups.tolist()):
+            key = (carriers[code // len(periods)], periods[code % len(periods)])
+            ctx.roster_counts[key] = {name: int(sums[name][g]) for name in flags}
+    shared = keyed & active & ~pd.isna(uscc)
     table = ctx.active_uscc
-    keys = _joined(shared["uscc"], shared["period"]).tolist()
-    for key, carrier_id in zip(keys, shared["carrier_id"].tolist(), strict=True):
+    keys = (uscc[shared] + _SEP + period[shared]).tolist()
+    for key, carrier_id in zip(keys, carrier[shared].tolist(), strict=True):
         # the key's carrier, or SEVERAL once a second one is seen
         table[key] = carrier_id if table.get(key, carrier_id) == carrier_id else SEVERAL
-    funded = roster.loc[
-        roster["uscc"].notna() & roster["financing_cum"].notna(),
-        ["carrier_id", "uscc", "period", "financing_cum"],
-    ]
-    keys = _joined(funded["carrier_id"], funded["uscc"], funded["period"]).tolist()
-    ctx.financing.update(zip(keys, funded["financing_cum"].astype(float).tolist(), strict=True))
+    financing = _objects(roster["financing_cum"])
+    funded = keyed & ~pd.isna(uscc) & ~pd.isna(financing)
+    keys = (carrier[funded] + _SEP + uscc[funded] + _SEP + period[funded]).tolist()
+    ctx.financing.update(zip(keys, map(float, financing[funded]), strict=True))
 
 
 def _quarter_start(period: str) -> dt.date:
