@@ -4,17 +4,18 @@
 Every night at 02:00 (Asia/Shanghai) this DAG takes the files the responsible units dropped in
 `inbox/<unit>/` under the data home (`INCUBATION_HOME`) and:
 
-1. **discover** — registers every settled, not-yet-seen file in the ledger (`audit.file_ledger`);
-   when nothing is new and the published warehouse is current (same ledger, same dbt project
-   and contracts, no recognition starting or lapsing since), it writes the run summary and
-   skips the rest of the night;
-2. **check** — parses each sheet against its template contract and runs the template's Great
-   Expectations suite and the domain checks;
-3. **load** — loads the night's accepted files into `raw.<template>` in one transaction with
+1. **check** — first registers every settled, not-yet-seen file in the ledger
+   (`audit.file_ledger`; the `discover` stage); when nothing is new and the published
+   warehouse is current (same ledger, same dbt project and contracts, no recognition starting
+   or lapsing since), it writes the run summary and skips the rest of the night. Otherwise it
+   parses each sheet against its template contract and runs the template's Great Expectations
+   suite and the domain checks. Discovering is 0.1–0.4 s of work: as a task of its own it cost
+   a scheduler hand-off and a task process, 0.5–1 s (bench/RESULTS.md, session 10);
+2. **load** — loads the night's accepted files into `raw.<template>` in one transaction with
    their ledger rows, writes each file's receipt or rejection report (Chinese) into
    `outbox/<unit>/`, then moves it to `archive/` (refused files to `quarantine/<unit>/`);
-4. **build_warehouse** — one `dbt build` (seeds, staging, core, tests) on the build database;
-5. **publish** — swaps the analysts' read-only `warehouse/incubation.duckdb` in atomically,
+3. **build_warehouse** — one `dbt build` (seeds, staging, core, tests) on the build database;
+4. **publish** — swaps the analysts' read-only `warehouse/incubation.duckdb` in atomically,
    rebuilds every unit's export, then writes the run summary to `audit.runs` and
    `runs/<run_id>.json`, with a link to the run's GX Data Docs
    (`docs/gx/<run_id>/index.html`). The summary is the night's last step, in the same task:
@@ -77,8 +78,9 @@ def _alert(context) -> None:
 )
 def incubation_nightly():
     @task.short_circuit(**IO_RETRIES)
-    def discover(run_id=None) -> dict:
-        """Falsy (the rest of the night skipped) when nothing is new and the warehouse current."""
+    def check(logical_date=None, run_id=None) -> dict:
+        """The night's new files, then their verdicts; falsy (the rest of the night skipped)
+        when nothing is new and the warehouse is current."""
         from incubation import pipeline
         from incubation.settings import Settings
 
@@ -87,22 +89,16 @@ def incubation_nightly():
         files = pipeline.discover(settings, run_id)
         if pipeline.quiet_night(settings, run_id, started_at, files):
             return {}
-        return {"started_at": started_at, "files": files}
-
-    @task
-    def check(discovered: dict, logical_date=None, run_id=None) -> list[dict]:
-        from incubation import pipeline
-        from incubation.settings import Settings
-
         today = logical_date.in_timezone("Asia/Shanghai").date() if logical_date else None
-        return pipeline.check(Settings.from_env(), discovered["files"], today, run_id)
+        verdicts = pipeline.check(settings, files, today, run_id)
+        return {"started_at": started_at, "files": files, "verdicts": verdicts}
 
     @task(**IO_RETRIES)
-    def load(verdicts: list[dict]) -> list[dict]:
+    def load(checked: dict) -> list[dict]:
         from incubation import pipeline
         from incubation.settings import Settings
 
-        return pipeline.load(Settings.from_env(), verdicts)
+        return pipeline.load(Settings.from_env(), checked["verdicts"])
 
     @task
     def build_warehouse(outcomes: list[dict]) -> dict:
@@ -112,7 +108,7 @@ def incubation_nightly():
         return pipeline.build(Settings.from_env())
 
     @task(outlets=[WAREHOUSE], **IO_RETRIES)
-    def publish(discovered: dict, outcomes: list[dict], dbt_summary: dict, run_id=None) -> dict:
+    def publish(checked: dict, outcomes: list[dict], dbt_summary: dict, run_id=None) -> dict:
         """The analysts' copy and the units' exports, then the run's summary (returned)."""
         from incubation import pipeline
         from incubation.settings import Settings
@@ -122,17 +118,16 @@ def incubation_nightly():
         return pipeline.summarise(
             settings,
             run_id,
-            discovered["started_at"],
-            discovered["files"],
+            checked["started_at"],
+            checked["files"],
             outcomes,
             dbt_summary,
             published,
         )
 
-    discovered = discover()
-    verdicts = check(discovered)
-    outcomes = load(verdicts)
-    publish(discovered, outcomes, build_warehouse(outcomes))
+    checked = check()
+    outcomes = load(checked)
+    publish(checked, outcomes, build_warehouse(outcomes))
 
 
 incubation_nightly()

@@ -15,7 +15,6 @@ def test_dagbag_imports_without_errors():
     dag = bag.dags.get("incubation_nightly")
     assert dag is not None
     assert [t.task_id for t in dag.topological_sort()] == [
-        "discover",
         "check",
         "load",
         "build_warehouse",
