@@ -10,7 +10,8 @@ Every night at 02:00 (Asia/Shanghai) this DAG takes the files the responsible un
    or lapsing since), it writes the run summary and skips the rest of the night. Otherwise it
    parses each sheet against its template contract and runs the template's Great Expectations
    suite and the domain checks. Discovering is 0.1–0.4 s of work: as a task of its own it cost
-   a scheduler hand-off and a task process, 0.5–1 s (bench/RESULTS.md, session 10);
+   a scheduler hand-off and a task process, 0.5–1 s (bench/RESULTS.md, session 10). It keeps
+   discovering's retries (a retry takes up the files registered but not decided);
 2. **load** — loads the night's accepted files into `raw.<template>` in one transaction with
    their ledger rows, writes each file's receipt or rejection report (Chinese) into
    `outbox/<unit>/`, then moves it to `archive/` (refused files to `quarantine/<unit>/`);

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .normalise import NULL_MARKERS
+from .normalise import _LONGEST_NULL, NULL_MARKERS
 
-_LONGEST_NULL = max(map(len, NULL_MARKERS))
 _NOT_PLAIN_START = frozenset(("", " ", "#", "＃"))
 
 _NUMBERS = (bool, int, float)

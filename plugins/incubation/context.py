@@ -13,12 +13,12 @@ import pandas as pd
 
 from .reference import read_seed
 from .rules import (
-    _SEP,
     LEVEL_RANK,
     SEVERAL,
     Carrier,
     CheckContext,
     _previous_period,
+    joined_keys,
 )
 
 log = logging.getLogger(__name__)
@@ -234,13 +234,13 @@ def _add_roster(ctx: CheckContext, roster: pd.DataFrame) -> None:
             ctx.roster_counts[key] = {name: int(sums[name][g]) for name in flags}
     shared = keyed & active & ~pd.isna(uscc)
     table = ctx.active_uscc
-    keys = (uscc[shared] + _SEP + period[shared]).tolist()
+    keys = joined_keys(uscc[shared], period[shared]).tolist()
     for key, carrier_id in zip(keys, carrier[shared].tolist(), strict=True):
         # the key's carrier, or SEVERAL once a second one is seen
         table[key] = carrier_id if table.get(key, carrier_id) == carrier_id else SEVERAL
     financing = _objects(roster["financing_cum"])
     funded = keyed & ~pd.isna(uscc) & ~pd.isna(financing)
-    keys = (carrier[funded] + _SEP + uscc[funded] + _SEP + period[funded]).tolist()
+    keys = joined_keys(carrier[funded], uscc[funded], period[funded]).tolist()
     ctx.financing.update(zip(keys, map(float, financing[funded]), strict=True))
 
 

@@ -1,9 +1,9 @@
 """The nightly stages, as plain functions the DAG calls (and tests call without Airflow).
 
-discover -> check -> load -> build (dbt) -> publish -> summarise (the DAG runs the last two in
-one task). Every stage takes and returns JSON-serialisable data, reads and writes only under
-the data home, and can be rerun: a stage repeated after a crash finds what was already done in
-the ledger and does not redo it.
+discover -> check -> load -> build (dbt) -> publish -> summarise (the DAG runs the first two in
+one task, and the last two). Every stage takes and returns JSON-serialisable data, reads and
+writes only under the data home, and can be rerun: a stage repeated after a crash finds what
+was already done in the ledger and does not redo it.
 """
 
 from __future__ import annotations

@@ -1047,11 +1047,17 @@ def _joined(*parts: pd.Series) -> pd.Series:
     known = ~np.logical_or.reduce([pd.isna(v) for v in values])
     key = np.full(len(known), np.nan, dtype=object)
     if known.any():
-        joined = values[0][known]
-        for more in values[1:]:
-            joined = joined + _SEP + more[known]
-        key[known] = joined
+        key[known] = joined_keys(*(v[known] for v in values))
     return pd.Series(key, index=parts[0].index, dtype=object)
+
+
+def joined_keys(*parts: np.ndarray) -> np.ndarray:
+    """Keys of rows whose parts (object arrays of text, none missing) are joined as
+    ``context_key`` joins one row's."""
+    key = parts[0]
+    for more in parts[1:]:
+        key = key + _SEP + more
+    return key
 
 
 def _lookup(ctx: CheckContext, name: str, keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
