@@ -9,9 +9,12 @@ Every night at 02:00 (Asia/Shanghai) this DAG takes the files the responsible un
    warehouse is current (same ledger, same dbt project and contracts, no recognition starting
    or lapsing since), it writes the run summary and skips the rest of the night. Otherwise it
    parses each sheet against its template contract and runs the template's Great Expectations
-   suite and the domain checks. Discovering is 0.1–0.4 s of work: as a task of its own it cost
-   a scheduler hand-off and a task process, 0.5–1 s (bench/RESULTS.md, session 10). It keeps
-   discovering's retries (a retry takes up the files registered but not decided);
+   suite and the domain checks. Its verdicts wait beside the rows it staged
+   (`work/_staged/night-<run_id>.json`); its XCom names that file and counts them (as XCom,
+   the verdicts of 126 files were ~900 kB, stored, redacted and rendered by each task that
+   took them: about a second a night). Discovering is 0.1–0.4 s of work: as a task of its own
+   it cost a scheduler hand-off and a task process, 0.5–1 s (bench/RESULTS.md, session 10).
+   It keeps discovering's retries (a retry takes up the files registered but not decided);
 2. **load** — loads the night's accepted files into `raw.<template>` in one transaction with
    their ledger rows, writes each file's receipt or rejection report (Chinese) into
    `outbox/<unit>/`, then moves it to `archive/` (refused files to `quarantine/<unit>/`);
@@ -92,14 +95,14 @@ def incubation_nightly():
             return {}
         today = logical_date.in_timezone("Asia/Shanghai").date() if logical_date else None
         verdicts = pipeline.check(settings, files, today, run_id)
-        return {"started_at": started_at, "files": files, "verdicts": verdicts}
+        return pipeline.hand_over(settings, run_id, started_at, files, verdicts)
 
     @task(**IO_RETRIES)
     def load(checked: dict) -> list[dict]:
         from incubation import pipeline
         from incubation.settings import Settings
 
-        return pipeline.load(Settings.from_env(), checked["verdicts"])
+        return pipeline.load(Settings.from_env(), pipeline.handed_over(checked))
 
     @task
     def build_warehouse(outcomes: list[dict]) -> dict:
@@ -120,7 +123,7 @@ def incubation_nightly():
             settings,
             run_id,
             checked["started_at"],
-            checked["files"],
+            checked["files_seen"],
             outcomes,
             dbt_summary,
             published,

@@ -296,6 +296,34 @@ def _staged_files(staged: dict) -> set[str]:
     return found | ({staged["problems_path"]} if staged.get("problems_path") else set())
 
 
+# -------------------------------------------------------------------------- hand-over
+def hand_over(
+    settings: Settings, run_id: str, started_at: str, files: list[dict], verdicts: list[dict]
+) -> dict:
+    """What the check hands the rest of the night (the check task's XCom): the verdicts wait
+    beside the rows they staged, in ``work/_staged/night-<run id>.json`` (until the next
+    check), and the XCom names the file and counts them. Handed over as XCom themselves,
+    126 verdicts (~900 kB: sheets, column lineage, staged tables) were stored, then redacted
+    for secrets and rendered as a template field by each task that took them: about a second
+    of a cold night (bench/RESULTS.md, session 11)."""
+    path = settings.work / STAGED / f"night-{_safe(run_id or 'manual')}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(verdicts, ensure_ascii=False), "utf-8")
+    statuses = [item["status"] for item in verdicts]
+    return {
+        "started_at": started_at,
+        "files_seen": len(files),
+        "accepted": statuses.count(ACCEPTED),
+        "rejected": len(statuses) - statuses.count(ACCEPTED),
+        "verdicts": str(path),
+    }
+
+
+def handed_over(checked: dict) -> list[dict]:
+    """The verdicts ``hand_over`` kept."""
+    return json.loads(Path(checked["verdicts"]).read_text("utf-8"))
+
+
 # ------------------------------------------------------------------------------- load
 @metered("load")
 def load(settings: Settings, verdicts: list[dict]) -> list[dict]:
@@ -525,7 +553,7 @@ def quiet_night(settings: Settings, run_id: str, started_at: str, files: list[di
     if not current:
         return False
     skipped = {"skipped": True, "success": True, "nodes": 0, "reason": reason}
-    summarise(settings, run_id, started_at, [], [], skipped, {"skipped": True})
+    summarise(settings, run_id, started_at, 0, [], skipped, {"skipped": True})
     return True
 
 
@@ -535,7 +563,7 @@ def summarise(
     settings: Settings,
     run_id: str,
     started_at: str,
-    discovered: list[dict],
+    files_seen: int,
     outcomes: list[dict],
     dbt_summary: dict,
     published: dict,
@@ -548,7 +576,7 @@ def summarise(
         "run_id": run_id,
         "started_at": started.isoformat(),
         "finished_at": finished.isoformat(),
-        "files_seen": len(discovered),
+        "files_seen": files_seen,
         "files_accepted": sum(1 for o in outcomes if o["status"] == ledger.STATUS_LOADED),
         "files_refused": sum(1 for o in outcomes if o["status"] == ledger.STATUS_REJECTED),
         "rows_loaded": sum(o["rows_loaded"] for o in outcomes),

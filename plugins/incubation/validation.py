@@ -14,6 +14,7 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .deferred import defer
@@ -51,6 +52,36 @@ def suite_columns(doc: dict) -> list[str] | None:
     return found
 
 
+def type_lists(doc: dict) -> dict[str, set[str]]:
+    """The type names a suite allows each column (``expect_column_values_to_be_in_type_list``)."""
+    return {
+        exp["kwargs"]["column"]: set(exp["kwargs"]["type_list"])
+        for exp in doc["expectations"]
+        if exp["type"] == "expect_column_values_to_be_in_type_list"
+    }
+
+
+def numpy_numbers(frame: pd.DataFrame, allowed: dict[str, set[str]]) -> pd.DataFrame:
+    """The frame with its nullable numbers as numpy's, where nothing is lost and the suite's
+    type list (``allowed``) takes numpy's name too: GX tests a nullable column row by row in
+    Python (``expect_column_values_to_be_between`` maps every value), a numpy one at once.
+    Float64 becomes float64 (a missing value NaN, which GX leaves out as null as it does NA);
+    Int64 becomes int64 only with no value missing (as float64 it would fail its type list).
+    The S=10 roster stack of 228k rows: 0.77 s a suite run, 0.65 s so (session 11)."""
+    numpy = {}
+    for name in frame.columns:
+        column, names = frame[name], allowed.get(name)
+        if isinstance(column.dtype, pd.Float64Dtype) and (names is None or "float64" in names):
+            numpy[name] = column.to_numpy("float64", na_value=np.nan)
+        elif (
+            isinstance(column.dtype, pd.Int64Dtype)
+            and (names is None or "int64" in names)
+            and not column.hasnans
+        ):
+            numpy[name] = column.to_numpy("int64")
+    return frame.assign(**numpy) if numpy else frame
+
+
 class SuiteRunner:
     """An ephemeral GX context with one validation definition per template.
 
@@ -72,6 +103,12 @@ class SuiteRunner:
         import great_expectations as gx
         from great_expectations.core import ExpectationSuite
         from great_expectations.data_context.types.base import ProgressBarsConfig
+        from great_expectations.execution_engine import pandas_execution_engine
+
+        # GX md5-fingerprints every batch smaller than this many bytes, for a batch marker
+        # nothing here reads (the ledger keeps each file's sha256): 0.1 s of each 0.65 s
+        # run of the S=10 roster stack (session 11)
+        pandas_execution_engine.HASH_THRESHOLD = 0
 
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(
@@ -94,11 +131,13 @@ class SuiteRunner:
         source = self.context.data_sources.add_pandas("department_files")
         self.definitions = {}
         self.columns: dict[str, list[str] | None] = {}  # what each suite looks at
+        self.types: dict[str, dict[str, set[str]]] = {}  # the type names each suite allows
         for template in templates:
             asset = source.add_dataframe_asset(template)
             batch = asset.add_batch_definition_whole_dataframe(f"{template}_whole")
             doc = load_suite_json(expectations_dir, template, seeds_dir)
             self.columns[template] = suite_columns(doc)
+            self.types[template] = type_lists(doc)
             suite = self.context.suites.add(ExpectationSuite(**doc))
             self.definitions[template] = self.context.validation_definitions.add(
                 gx.ValidationDefinition(name=f"{template}_check", data=batch, suite=suite)
@@ -114,9 +153,8 @@ class SuiteRunner:
         definition = self.definitions[template]
         columns = self.columns[template]
         if columns is not None:
-            # GX fingerprints every column of a batch (an md5 over them all): a third of the
-            # roster's columns are not in its suite (S=10 roster run: 0.94 s, 0.83–0.91 s)
             frame = frame[[c for c in frame.columns if c in columns]]
+        frame = numpy_numbers(frame, self.types[template])
         result = definition.run(
             batch_parameters={"dataframe": frame}, result_format={"result_format": "BOOLEAN_ONLY"}
         )

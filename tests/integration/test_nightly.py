@@ -249,6 +249,12 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag):
 
     run = nightly_dag.test(logical_date=pendulum.datetime(2026, 1, 15, 2, tz="Asia/Shanghai"))
     assert run.state == "success"
+    # the check's verdicts wait beside the rows it staged (its XCom names the file)
+    (handed,) = (settings.work / "_staged").glob("night-*.json")
+    summary = json.loads((settings.runs / f"{handed.stem[6:]}.json").read_text("utf-8"))
+    verdicts = json.loads(handed.read_text("utf-8"))
+    assert summary["run_id"] == run.run_id and len(verdicts) == summary["files_seen"]
+    assert {v["status"] for v in verdicts} == {"accepted", "rejected"}
 
     # --- the warehouse figures, against the world's rows
     historic = [

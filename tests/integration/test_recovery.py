@@ -28,7 +28,7 @@ def night(settings: Settings, run_id: str) -> None:
     built = pipeline.build(settings)
     published = pipeline.publish(settings)
     pipeline.summarise(
-        settings, run_id, dt.datetime.now().isoformat(), files, outcomes, built, published
+        settings, run_id, dt.datetime.now().isoformat(), len(files), outcomes, built, published
     )
 
 

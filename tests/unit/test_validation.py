@@ -345,3 +345,52 @@ def test_a_suite_is_given_only_the_columns_it_names(runner):
     roster = runner.columns["incubatee_roster"]
     assert {"uscc", "file_index", "entry_date"} <= set(roster)
     assert not {"source_sheet", "source_row", "remarks"} & set(roster)
+
+
+def test_nullable_numbers_reach_gx_as_numpy_where_nothing_is_lost(contracts, runner, monkeypatch):
+    """Float64 goes to GX as float64 (missing as NaN), Int64 as int64 when no value is
+    missing, and only where the suite's type list takes numpy's name; GX finds the same rows
+    wrong either way."""
+    import random
+
+    from incubation import validation
+    from incubation.parsing import to_frame
+
+    from tests.unit.test_suites import base_row
+
+    rng = random.Random(5)
+    rows = [base_row("incubatee_roster", k, rng) for k in range(1, 5)]
+    for row, revenue, employees, grads in zip(
+        rows, [-1.5, None, 3.0, -0.5], [2, -3, 4, 0], [None, 1, -1, 0], strict=True
+    ):
+        row.update(revenue=revenue, employees=employees, fresh_grads=grads)
+    frame = to_frame(
+        [{"source_sheet": "名单", "source_row": 2, **r} for r in rows],
+        contracts["incubatee_roster"],
+    ).assign(file_index=0)
+    assert {frame[c].dtype.name for c in ("revenue", "employees", "fresh_grads")} == {
+        "Float64",
+        "Int64",
+    }
+    allowed = runner.types["incubatee_roster"]
+    handed = validation.numpy_numbers(frame, allowed)
+    assert handed["revenue"].dtype == "float64" and handed["employees"].dtype == "int64"
+    assert handed["fresh_grads"].dtype == "Int64"  # a value missing: as float64 it is no int
+    strict = {**allowed, "employees": {"Int64Dtype"}}
+    assert validation.numpy_numbers(frame, strict)["employees"].dtype == "Int64"
+
+    def wrong_rows(result):
+        return {
+            (item.expectation_config.type, item.expectation_config.kwargs.get("column")): sorted(
+                item.result["unexpected_index_list"]
+            )
+            for item in result.results
+            if not item.success
+        }
+
+    found = wrong_rows(runner.validate("incubatee_roster", frame))
+    monkeypatch.setattr(validation, "numpy_numbers", lambda frame, allowed: frame)
+    assert wrong_rows(runner.validate("incubatee_roster", frame)) == found
+    assert found[("expect_column_values_to_be_between", "revenue")] == [0, 3]
+    assert found[("expect_column_values_to_be_between", "employees")] == [1]
+    assert found[("expect_column_values_to_be_between", "fresh_grads")] == [2]
