@@ -321,7 +321,14 @@ def hand_over(
 
 def handed_over(checked: dict) -> list[dict]:
     """The verdicts ``hand_over`` kept."""
-    return json.loads(Path(checked["verdicts"]).read_text("utf-8"))
+    path = Path(checked["verdicts"])
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"{path}: this run's verdicts are gone (every check clears {path.parent});"
+            " rerun the run's check task before its load"
+        ) from None
 
 
 # ------------------------------------------------------------------------------- load
