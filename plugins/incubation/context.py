@@ -178,7 +178,8 @@ def _add_reports(ctx: CheckContext, reports: pd.DataFrame) -> None:
 
 
 def _objects(column: pd.Series) -> np.ndarray:
-    """A column's values as Python objects, None where missing (NaN, NA and NaT alike)."""
+    """A column's values as Python objects, None where missing (NaN, NA and NaT alike; the
+    rules' ``_python_values`` keeps a float column's NaN, as ``to_dict`` does)."""
     values = column.to_numpy(dtype=object, copy=True)  # ours to fill
     values[column.isna().to_numpy()] = None
     return values
