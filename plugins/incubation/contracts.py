@@ -2,6 +2,12 @@
 
 A contract is data (``include/contracts/<template>.yaml``); this module only reads it and
 answers questions about it. Adding a header alias is a one-line change to the YAML file.
+
+Two kinds of column make up a template's header signature (a sheet without one of them is
+refused, naming it): a ``required`` column is a key or makes the row meaningless, so a blank
+value refuses the file (its ``required_because`` says why, for the engineer editing it); an
+``expected`` column is a measure the plan counts, so a blank value is "not reported": NULL,
+never 0, with a warning naming the cell.
 """
 
 from __future__ import annotations
@@ -56,6 +62,8 @@ class Column:
     unit: str | None = None
     measure: str | None = None
     required: bool = False
+    required_because: str | None = None
+    expected: bool = False
 
     @property
     def duckdb_type(self) -> str:
@@ -86,7 +94,14 @@ class Contract:
 
     @property
     def required_columns(self) -> list[Column]:
+        """Columns whose blank value refuses the file (keys, what makes a row meaningless)."""
         return [c for c in self.columns if c.required]
+
+    @property
+    def signature_columns(self) -> list[Column]:
+        """Columns a sheet must have to be read as this template: the required ones and the
+        expected measures (whose blank value is "not reported")."""
+        return [c for c in self.columns if c.required or c.expected]
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -163,6 +178,10 @@ def _build(raw: dict) -> Contract:
             raise ValueError(f"{raw['name']}.{spec['name']}: unknown type {spec['type']!r}")
         if spec.get("measure") and spec["measure"] not in MEASURE_KINDS:
             raise ValueError(f"{raw['name']}.{spec['name']}: unknown measure {spec['measure']!r}")
+        if spec.get("required") and not spec.get("required_because"):
+            raise ValueError(f"{raw['name']}.{spec['name']}: required without required_because")
+        if spec.get("required") and spec.get("expected"):
+            raise ValueError(f"{raw['name']}.{spec['name']}: both required and expected")
         columns.append(
             Column(
                 name=spec["name"],
@@ -172,6 +191,8 @@ def _build(raw: dict) -> Contract:
                 unit=spec.get("unit"),
                 measure=spec.get("measure"),
                 required=bool(spec.get("required", False)),
+                required_because=spec.get("required_because"),
+                expected=bool(spec.get("expected", False)),
             )
         )
     by_header: dict[str, str] = {}

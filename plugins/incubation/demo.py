@@ -516,7 +516,9 @@ def _cell(value: object, column_type: str) -> object:
 
 def _table(contract: Contract, rows: list[dict]) -> tuple[list[str], list[list[object]]]:
     used = [
-        c for c in contract.columns if c.required or any(r.get(c.name) is not None for r in rows)
+        c
+        for c in contract.columns
+        if c.required or c.expected or any(r.get(c.name) is not None for r in rows)
     ]
     headers = [c.header_with_unit for c in used]
     body = [[_cell(r.get(c.name), c.type) for c in used] for r in rows]

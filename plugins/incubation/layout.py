@@ -6,20 +6,36 @@ add a column-code row (甲 乙 1 2 3) under the header, and merge one carrier's 
 its rows. This module turns such a sheet into a grid where every merged cell carries its
 value, and finds the block of header rows whose joined labels name the most columns of one
 contract.
+
+A sheet whose best block lacks some of a contract's signature columns is a near match of that
+contract (``find_near_header``): it is refused as that template, naming each column missing
+and the header written nearest to it, rather than as a sheet of no known template.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
-from .contracts import Contract, split_header_unit
+from .contracts import Column, Contract, header_key, split_header_unit
 from .normalise import clean_text
 
 HEADER_SCAN_ROWS = 20
 MAX_HEADER_DEPTH = 4
 # A child header that means "the parent itself" (在孵企业数 over 合计 | 其中：高新技术企业).
 SELF_LABELS = frozenset({"合计", "小计", "总计", "计", "数量", "总数", "数值", "本期", "期末数"})
+# A near match maps at least this share of the contract's signature columns, and at least
+# NEAR_MIN_COLUMNS of them: a roster (6 signature columns) that lost one maps 5/6, while its
+# 报告期 and 载体编码 are only 2/5 of the period report's; a sheet of unrelated headers that
+# happens to hold 载体编码 maps one column and stays "no known template".
+NEAR_MIN_SHARE = 0.5
+NEAR_MIN_COLUMNS = 2
+# The nearest header is offered only from this SequenceMatcher ratio (normalised labels): one
+# character off in four (载体编号 for 载体编码) is 0.75; headers sharing little more than an
+# ending (本期新增企业数 against 期末在孵企业数 0.57, against 在孵企业数 0.5) are not offered.
+NEAREST_MIN_RATIO = 0.6
 _CODE_CELL = re.compile(r"^(?:[甲乙丙丁戊己庚辛壬癸]|[A-Z]{1,2}|\d{1,3}|列号|栏次|行次|代码)$")
 
 
@@ -35,6 +51,21 @@ class HeaderBlock:
     @property
     def depth(self) -> int:
         return self.last_row - self.first_row + 1
+
+
+@dataclass(frozen=True)
+class NearMatch:
+    """A header block that names part of a contract's signature: what it lacks, and per
+    missing column the header written in the block that looks most like it (if any)."""
+
+    block: HeaderBlock
+    missing: tuple[Column, ...]
+    nearest: dict[str, str]  # missing column name -> an unmapped header as written
+
+    @property
+    def rows(self) -> tuple[int, int]:
+        """The header block's first and last row, 1-based as Excel shows them."""
+        return self.block.first_row + 1, self.block.last_row + 1
 
 
 def fill_merged(
@@ -136,7 +167,7 @@ def find_header(
             columns_levels = _block_labels(grid, first, last, merged)
             for contract in contracts.values():
                 block = _match_block(contract, columns_levels, first, last, memo)
-                required = {c.name for c in contract.required_columns}
+                required = {c.name for c in contract.signature_columns}
                 if block and required <= set(block.columns.values()):
                     distinct = len(set(block.columns.values()))
                     scored.append((distinct, -depth, -first, block))
@@ -147,6 +178,86 @@ def find_header(
     if len(winners) > 1:
         return None, sorted(winners)
     return next(iter(winners.values())), []
+
+
+def find_near_header(
+    grid: list[list[object]], contracts: dict[str, Contract], merged: bool
+) -> tuple[NearMatch | None, list[str]]:
+    """For a sheet ``find_header`` found no header on: the contract whose signature a header
+    block names most of (ranked by the share of signature columns found, then by the distinct
+    columns mapped), or None and the contracts that tie for it. Only blocks that pass
+    NEAR_MIN_SHARE and NEAR_MIN_COLUMNS count."""
+    memo: dict[tuple, tuple[str | None, str | None]] = {}
+    best: dict[str, tuple[tuple, HeaderBlock]] = {}  # per contract: its best block
+    for first in range(min(len(grid), HEADER_SCAN_ROWS)):
+        if not any(clean_text(c) for c in grid[first]):
+            continue
+        for last in range(first, min(first + MAX_HEADER_DEPTH, len(grid))):
+            columns_levels = _block_labels(grid, first, last, merged)
+            for contract in contracts.values():
+                block = _match_block(contract, columns_levels, first, last, memo)
+                score = _near_score(contract, block) if block else None
+                if score and (contract.name not in best or score > best[contract.name][0]):
+                    best[contract.name] = (score, block)
+    if not best:
+        return None, []
+    top = max(score[:2] for score, _block in best.values())
+    winners = sorted(name for name, (score, _b) in best.items() if score[:2] == top)
+    if len(winners) > 1:
+        return None, winners
+    return _near_match(best[winners[0]][1]), []
+
+
+def _near_score(contract: Contract, block: HeaderBlock) -> tuple | None:
+    """(share of signature columns found, distinct columns mapped, -depth, -first row), or
+    None when the block is not a near match of the contract."""
+    signature = {c.name for c in contract.signature_columns}
+    mapped = set(block.columns.values())
+    found = len(signature & mapped)
+    if found < max(NEAR_MIN_COLUMNS, math.ceil(NEAR_MIN_SHARE * len(signature))):
+        return None
+    return found / len(signature), len(mapped), -block.depth, -block.first_row
+
+
+def _near_match(block: HeaderBlock) -> NearMatch:
+    mapped = set(block.columns.values())
+    missing = tuple(c for c in block.contract.signature_columns if c.name not in mapped)
+    unmapped = {i: label for i, label in block.labels.items() if i not in block.columns}
+    return NearMatch(block, missing, nearest_headers(missing, unmapped))
+
+
+def nearest_headers(missing: tuple[Column, ...], unmapped: dict[int, str]) -> dict[str, str]:
+    """Per missing column, the unmapped header (levels joined by "/") most like one of its
+    spellings, from NEAREST_MIN_RATIO; each header is offered for one column at most."""
+    pairs = sorted(
+        (
+            (-_similarity(col, label), i, n, col.name, label)
+            for n, col in enumerate(missing)
+            for i, label in unmapped.items()
+        )
+    )
+    nearest: dict[str, str] = {}
+    offered: set[int] = set()
+    for negative_ratio, idx, _n, name, label in pairs:
+        if -negative_ratio < NEAREST_MIN_RATIO:
+            break
+        if name not in nearest and idx not in offered:
+            nearest[name] = label
+            offered.add(idx)
+    return nearest
+
+
+def _similarity(col: Column, label: str) -> float:
+    """How much a written header looks like a column: the best SequenceMatcher ratio of it,
+    its last level or all its levels joined (units taken off) to the column's spellings."""
+    parts = [split_header_unit(part)[0] for part in label.split("/")]
+    written = {
+        header_key(split_header_unit(label)[0]),
+        header_key(parts[-1]),
+        header_key("".join(parts)),
+    }
+    spellings = {header_key(s) for s in col.spellings()}
+    return max(SequenceMatcher(None, w, s).ratio() for w in written for s in spellings)
 
 
 def _match_block(

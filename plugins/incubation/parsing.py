@@ -1,9 +1,11 @@
 """From raw sheets to canonical rows: template detection, header mapping, typed values.
 
 Each sheet's template is detected from its header row (the row, among the first rows, whose
-cells name every required column of exactly one contract). Values are parsed by the
-contract's column type and converted from the unit written in the header to the canonical
-unit. Every row keeps its lineage: sheet name and the row number the contact sees in Excel.
+cells name every signature column of exactly one contract); a sheet whose header names most
+of one contract's signature is refused as that template, each missing column named. Values
+are parsed by the contract's column type and converted from the unit written in the header
+to the canonical unit. Every row keeps its lineage: sheet name and the row number the
+contact sees in Excel.
 """
 
 from __future__ import annotations
@@ -17,7 +19,15 @@ import pandas as pd
 
 from .cells import MAX_INT, read_column, typed_array
 from .contracts import Column, Contract, UnitTable, normalise_text, split_header_unit
-from .layout import HeaderBlock, fill_merged, find_header, is_code_row, looks_transposed
+from .layout import (
+    HeaderBlock,
+    NearMatch,
+    fill_merged,
+    find_header,
+    find_near_header,
+    is_code_row,
+    looks_transposed,
+)
 from .normalise import PARSERS, clean_text, excel_error, is_null, read_quantity
 from .problems import SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_WARNING, Problem
 from .readers import Sheet, column_letter
@@ -213,7 +223,7 @@ def parse_sheet(
         return None, problems
     contract = block.contract
     mapped = _map_columns(block, units, problem)
-    for col in contract.required_columns:
+    for col in contract.signature_columns:
         if col.name not in mapped.headers:
             problem(
                 SEVERITY_ERROR,
@@ -477,6 +487,8 @@ def _total_values(
 
 
 def _no_template(sheet: Sheet, grid, contracts, candidates: list[str], problem) -> None:
+    """Why a sheet was read as no template: the templates it matches at once, a vertical
+    layout, the template it nearly matches (each missing column named), or none at all."""
     if candidates:
         problem(
             SEVERITY_ERROR,
@@ -484,12 +496,26 @@ def _no_template(sheet: Sheet, grid, contracts, candidates: list[str], problem) 
             "表头同时符合多个模板：" + "、".join(contracts[c].title_zh for c in candidates),
             "请每个工作表只填写一种模板",
         )
-    elif (transposed := looks_transposed(grid, contracts)) is not None:
+        return
+    if (transposed := looks_transposed(grid, contracts)) is not None:
         problem(
             SEVERITY_ERROR,
             "transposed_layout",
             f"该表为纵向排列（指标在行、数值在列），不能按“{contracts[transposed].title_zh}”读取",
             "请使用模板：每行一个载体（或企业），每列一个指标",
+        )
+        return
+    near, ties = find_near_header(grid, contracts, bool(sheet.merged))
+    if near is not None:
+        for rule, message, fix, row, column in _near_problems(near):
+            problem(SEVERITY_ERROR, rule, message, fix, row=row, column=column)
+    elif ties:
+        problem(
+            SEVERITY_ERROR,
+            "ambiguous_template",
+            "表头与多个模板都部分相符，无法确定按哪个模板读取："
+            + "、".join(contracts[c].title_zh for c in ties),
+            "请每个工作表只填写一种模板，并保留模板的表头原文",
         )
     else:
         problem(
@@ -498,6 +524,26 @@ def _no_template(sheet: Sheet, grid, contracts, candidates: list[str], problem) 
             "无法识别该工作表对应的模板：表头中找不到任何模板的全部必填列",
             "请使用区科技局下发的模板，保留表头原文",
         )
+
+
+def _near_problems(near: NearMatch) -> list[tuple[str, str, str, int, str]]:
+    """(rule, message, fix, row, column) per signature column a nearly matching header
+    lacks; the row is the header's last row, as for the other header problems."""
+    first, last = near.rows
+    rows = f"第{last}行" if first == last else f"第{first}至{last}行"
+    title = near.block.contract.title_zh
+    found = []
+    for col in near.missing:
+        nearest = near.nearest.get(col.name)
+        where = f"按“{title}”读取，{rows}表头中未找到"
+        if nearest:
+            message = f"缺少必备列“{col.header}”（{where}；最接近的表头：“{nearest}”）"
+            fix = f"请将该列表头改为“{col.header_with_unit}”，或按模板补齐该列"
+        else:
+            message = f"缺少必备列“{col.header}”（{where}）"
+            fix = f"请按模板补齐该列，表头写作“{col.header_with_unit}”"
+        found.append(("missing_column", message, fix, last, col.header))
+    return found
 
 
 def to_frame(records: list[dict[str, object]], contract: Contract) -> pd.DataFrame:

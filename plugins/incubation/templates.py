@@ -76,7 +76,8 @@ def write_template(contract: Contract, out: Path, expectations_dir: Path, seeds_
     ws = wb.add_worksheet(contract.title_zh[:31])
     ws.activate()
     for j, col in enumerate(contract.columns):
-        ws.write_string(0, j, col.header_with_unit, required if col.required else head)
+        signature = col.required or col.expected
+        ws.write_string(0, j, col.header_with_unit, required if signature else head)
         ws.write_string(1, j, col.name)
         ws.set_column(
             j,
@@ -110,15 +111,18 @@ def write_template(contract: Contract, out: Path, expectations_dir: Path, seeds_
     guide.write_string(0, 0, f"{contract.title_zh} 填报说明", head)
     guide.write_string(1, 0, contract.description)
     guide.write_string(
-        2, 0, "橙色表头为必填列；金额单位万元，面积单位平方米；未填报请留空或填“—”，不要填 0。"
+        2,
+        0,
+        "橙色表头为必备列，不得删除或改名；“必填”的单元格不得为空，"
+        "“应填”的单元格未填报请留空或填“—”（视为未报送，不要填 0）；金额单位万元，面积单位平方米。",
     )
-    for j, h in enumerate(["表头", "类型", "统计口径", "必填", "示例"]):
+    for j, h in enumerate(["表头", "类型", "统计口径", "填报要求", "示例"]):
         guide.write_string(4, j, h, head)
     for i, col in enumerate(contract.columns, start=5):
         guide.write_string(i, 0, col.header_with_unit)
         guide.write_string(i, 1, TYPE_ZH[col.type])
         guide.write_string(i, 2, KIND_ZH.get(col.measure, ""))
-        guide.write_string(i, 3, "是" if col.required else "")
+        guide.write_string(i, 3, "必填" if col.required else "应填" if col.expected else "")
         guide.write_string(i, 4, EXAMPLES.get(col.name, ""))
     wb.close()
     return path

@@ -2,7 +2,9 @@
 
 For every unit with a mart: ``outbox/<unit>/进度报告_<as_of>.xlsx`` — progress against the
 2023 and 2025 targets (a bar chart per scope), the quarterly trend against the on-track path
-(a line chart per indicator), and a table of its carriers' latest figures. The coordinator's
+(a line chart per indicator), and a table of its carriers' latest figures. Every progress row
+says how many of the scope's carriers reported the figure (``12/14 载体已报送``), and a figure
+that rests on incomplete reports is marked ※ with a note under the table. The coordinator's
 workbook covers the whole district (``全区进度报告``). Cells are written as text or numbers,
 never as formulas, whatever a carrier's name begins with.
 """
@@ -18,7 +20,8 @@ from .settings import Settings
 PROGRESS_SQL = """
 select p.scope, coalesce(z.zone_name_zh, '全区') as scope_zh, p.indicator, p.indicator_name_zh,
        p.display_unit_zh, p.display_divisor, p.target_year, p.target_value, p.actual_value,
-       p.on_track_value, p.pct_of_target, p.as_of_period
+       p.on_track_value, p.pct_of_target, p.as_of_period, p.coverage_zh,
+       p.rests_on_incomplete_reports
 from mart_{unit}.progress p left join reference.zones z on p.scope = z.zone_code
 order by coalesce(z.zone_order, 0), p.indicator, p.target_year
 """
@@ -30,6 +33,11 @@ where q.target_year = 2025 and q.scope in (select distinct scope from mart_{unit
   and q.as_of_period >= '2021Q1'
 order by q.scope, q.indicator, q.as_of_period
 """
+INCOMPLETE_MARK = "※"
+INCOMPLETE_NOTE = (
+    "※ 报送不全：部分应报载体未报送该季度数据，该数值不是全部载体的合计"
+    "（面积沿用此前季报或按登记总面积计入；在孵数量只计已报送的，不沿用）。"
+)
 CARRIERS_SQL = (
     "select * exclude (incubatee_revenue) from mart_{unit}.carriers_latest order by carrier_id"
 )
@@ -58,7 +66,18 @@ def write_unit_report(con, unit: str, unit_name: str, folder: Path, district: bo
     pct = wb.add_format({"num_format": "0.0"})
     ws = wb.add_worksheet("进度")
     ws.write_string(0, 0, f"{unit_name} 孵化载体建设进度（截至 {as_of}）", bold)
-    header = ["范围", "指标", "单位", "目标年份", "目标值", "实际值", "进度线", "完成率%"]
+    header = [
+        "范围",
+        "指标",
+        "单位",
+        "目标年份",
+        "目标值",
+        "实际值",
+        "进度线",
+        "完成率%",
+        "报送情况",
+        "报送不全",
+    ]
     for j, h in enumerate(header):
         ws.write_string(2, j, h, bold)
     row = 3
@@ -74,6 +93,8 @@ def write_unit_report(con, unit: str, unit_name: str, folder: Path, district: bo
             None if r["actual_value"] is None else r["actual_value"] / div,
             None if r["on_track_value"] is None else r["on_track_value"] / div,
             r["pct_of_target"],
+            r["coverage_zh"],
+            INCOMPLETE_MARK if r["rests_on_incomplete_reports"] else None,
         ]
         for j, v in enumerate(cells):
             if v is None:
@@ -85,7 +106,10 @@ def write_unit_report(con, unit: str, unit_name: str, folder: Path, district: bo
         first, _ = blocks.get(r["scope_zh"], (row, row))
         blocks[r["scope_zh"]] = (first, row)
         row += 1
+    if any(r["rests_on_incomplete_reports"] for r in p):
+        ws.write_string(row + 1, 0, INCOMPLETE_NOTE)
     ws.set_column(0, 1, 24)
+    ws.set_column(8, 8, 40)
     chart_row = 3
     for scope, (first, last) in blocks.items():
         chart = wb.add_chart({"type": "column"})
@@ -104,7 +128,7 @@ def write_unit_report(con, unit: str, unit_name: str, folder: Path, district: bo
             }
         )
         chart.set_title({"name": f"{scope}：目标与实际"})
-        ws.insert_chart(chart_row, 10, chart, {"x_scale": 1.3, "y_scale": 1.0})
+        ws.insert_chart(chart_row, 11, chart, {"x_scale": 1.3, "y_scale": 1.0})
         chart_row += 16
     # the quarterly trend against the on-track path
     cols, trend = _rows(con, TREND_SQL.format(unit=unit))

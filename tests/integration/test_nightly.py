@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -35,14 +36,74 @@ ZONES = {
 }
 
 
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def expected_carrier_quarters(
+    world, excluded: set[tuple[str, str]], as_of: str, faults: bool = True
+) -> dict[str, tuple[float | None, str | None]]:
+    """The carriers active at the end of ``as_of`` (from the quarter they started operating,
+    or their first accepted report or roster if earlier), each with the area the plan counts
+    for it and where it came from: the quarter's report, else the latest earlier report, else
+    the registry (design.md §4)."""
+    missing = set(unreported(world)) if faults else set()
+    accepted = {k: r for k, r in world.reports.items() if k not in excluded and k not in missing}
+    rostered = {k for k in world.rosters if k not in excluded}
+    found: dict[str, tuple[float | None, str | None]] = {}
+    for carrier in world.carriers:
+        cid = carrier["carrier_id"]
+        sent = [k[1] for k in [*accepted, *rostered] if k[0] == cid]
+        if min([quarter_of(carrier["operation_start_date"]), *sent]) > as_of:
+            continue
+        reported = sorted(
+            (k[1], r["area_m2_eop"])
+            for k, r in accepted.items()
+            if k[0] == cid and k[1] <= as_of and r["area_m2_eop"] is not None
+        )
+        if reported and reported[-1][0] == as_of:
+            found[cid] = (reported[-1][1], "reported")
+        elif reported:
+            found[cid] = (reported[-1][1], "carried_forward")
+        else:
+            found[cid] = (carrier["total_area_m2"], "registry")
+    return found
+
+
+def expected_coverage(
+    world, excluded: set[tuple[str, str]], as_of: str, faults: bool = True
+) -> dict[tuple[str, str], tuple[int, int | None]]:
+    """(carriers expected, carriers that reported the figure) per (scope, indicator)."""
+    zone_of = {c["carrier_id"]: ZONES[c["zone"]] for c in world.carriers}
+    missing = set(unreported(world)) if faults else set()
+    active = expected_carrier_quarters(world, excluded, as_of, faults)
+    coverage = {}
+    for scope in ["district", *ZONES.values()]:
+        scoped = [cid for cid in active if scope == "district" or zone_of[cid] == scope]
+        reports = [
+            cid for cid in scoped if (cid, as_of) in world.reports and (cid, as_of) not in excluded
+        ]
+        reports = [cid for cid in reports if (cid, as_of) not in missing]
+        rosters = [cid for cid in scoped if (cid, as_of) in world.rosters]
+        rosters = [cid for cid in rosters if (cid, as_of) not in excluded]
+        coverage[(scope, "carrier_area_m2")] = (
+            len(scoped),
+            sum(active[cid][1] == "reported" for cid in scoped),
+        )
+        coverage[(scope, "incubated_entities")] = (len(scoped), len(reports))
+        coverage[(scope, "tech_enterprises")] = (len(scoped), len(rosters))
+    return coverage
+
+
 def expected_progress(
-    world, excluded: set[tuple[str, str]], as_of: str | None = None
+    world, excluded: set[tuple[str, str]], as_of: str | None = None, faults: bool = True
 ) -> dict[tuple[str, str], float | None]:
     """Actual values per (scope, indicator) as of a quarter, from the world's rows
-    (design.md §4)."""
+    (design.md §4). ``excluded``: (carrier, quarter) whose files were refused; with
+    ``faults`` (the inbox written as the demo's) the reports ``unreported`` left out too."""
     zone_of = {c["carrier_id"]: ZONES[c["zone"]] for c in world.carriers}
     as_of = as_of or world.quarters[-1]
-    missing = set(unreported(world))
+    missing = set(unreported(world)) if faults else set()
     reports = [
         r
         for k, r in world.reports.items()
@@ -55,6 +116,7 @@ def expected_progress(
         if k not in excluded and k[1] <= as_of
         for row in rows
     ]
+    areas = expected_carrier_quarters(world, excluded, as_of, faults)
     expected: dict[tuple[str, str], float | None] = {}
     for scope in ["district", *ZONES.values()]:
 
@@ -72,9 +134,8 @@ def expected_progress(
             and r["carrier_id"] in reporting  # counted by a period report of the quarter
         )
         overlap = sum(n - 1 for n in active.values())
-        expected[(scope, "carrier_area_m2")] = (
-            sum(r["area_m2_eop"] for r in scoped) if scoped else None
-        )
+        counted = [area for cid, (area, _) in areas.items() if in_scope(cid)]
+        expected[(scope, "carrier_area_m2")] = sum(counted) if counted else None
         expected[(scope, "incubated_entities")] = (
             sum(r["incubatees_eop"] + r["teams_eop"] for r in scoped) - overlap if scoped else None
         )
@@ -229,7 +290,19 @@ def check_unit_workbook(settings, world) -> None:
     names = [carriers.cell(r, 2) for r in range(2, carriers.max_row + 1)]
     injected = [c for c in names if str(c.value).startswith("=HYPERLINK")]
     assert len(injected) == 1 and injected[0].data_type == "s"
-    assert list((settings.outbox / "sci_tech_bureau").glob("全区进度报告_*.xlsx"))
+    # the district's workbook: every figure with its coverage, ※ where reports are missing
+    (district,) = (settings.outbox / "sci_tech_bureau").glob("全区进度报告_*.xlsx")
+    sheet = openpyxl.load_workbook(district)["进度"]
+    header = [c.value for c in sheet[3]]
+    assert header[8:10] == ["报送情况", "报送不全"]
+    rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[1]]
+    for row in rows:
+        covered = re.match(r"^(\d+)/(\d+) 载体已报送", row[8] or "")
+        assert covered or row[8] == "按认定名单统计（区科技局报送）", row
+        incomplete = bool(covered) and int(covered[1]) < int(covered[2])
+        assert (row[9] == "※") is incomplete, row
+    assert any(r[9] == "※" for r in rows)  # the demo's refused and missing reports
+    assert any(str(c.value).startswith("※ 报送不全") for c in sheet["A"])
 
 
 def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag):
@@ -293,7 +366,41 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag):
         if want is not None:
             assert pct == pytest.approx(round(100 * want / target, 1)), (scope, indicator, year)
     assert expected[("district", "carrier_area_m2")] > 0
-    assert expected[("historic_district", "carrier_area_m2")] is None  # its only report was refused
+    # the historic district's only report of the quarter was refused: its area is carried
+    # forward from the quarter before, and its entities are not reported (never carried)
+    (historic_carrier,) = historic
+    assert expected[("historic_district", "carrier_area_m2")] == pytest.approx(
+        world.reports[(historic_carrier, QUARTERS[-2])]["area_m2_eop"]
+    )
+    assert expected[("historic_district", "incubated_entities")] is None
+
+    # --- coverage beside every figure: who was expected, who reported it
+    con = duckdb.connect(str(settings.warehouse_db), read_only=True)
+    coverage = con.execute(
+        "select scope, indicator, carriers_expected, carriers_reported, "
+        "rests_on_incomplete_reports, coverage_zh from core.fct_target_progress"
+    ).fetchall()
+    sources = dict(
+        con.execute(
+            "select carrier_id, area_source from core.fct_carrier_quarter where period = ?",
+            [QUARTERS[-1]],
+        ).fetchall()
+    )
+    con.close()
+    want_coverage = expected_coverage(world, excluded, QUARTERS[-1])
+    for scope, indicator, n_expected, n_reported, incomplete, text in coverage:
+        if indicator in ("carrier_area_m2", "incubated_entities", "tech_enterprises"):
+            want_e, want_r = want_coverage[(scope, indicator)]
+            assert (n_expected, n_reported) == (want_e, want_r), (scope, indicator)
+            assert incomplete == (want_r < want_e), (scope, indicator)
+            assert text.startswith(f"{want_r}/{want_e} 载体已报送"), text
+        else:  # recognitions: the coordinator's list, not carriers' reports
+            assert n_reported is None and incomplete is False
+    assert want_coverage[("historic_district", "incubated_entities")] == (1, 0)  # 0/N, not blank
+    assert sources == {
+        cid: source
+        for cid, (_, source) in expected_carrier_quarters(world, excluded, QUARTERS[-1]).items()
+    }
 
     # --- every quarter of the quarterly progress, and the on-track path
     con = duckdb.connect(str(settings.warehouse_db), read_only=True)
@@ -303,6 +410,7 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag):
         [QUARTERS[0]],
     ).fetchall()
     con.close()
+    baseline = expected_progress(world, excluded, "2021Q1")
     for quarter in QUARTERS:
         want_q = expected_progress(world, excluded, quarter)
         rows_q = [r for r in quarterly if r[2] == quarter]
@@ -310,10 +418,13 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag):
         for scope, indicator, _, actual, on_track, target, year in rows_q:
             want = want_q[(scope, indicator)]
             assert actual == (None if want is None else pytest.approx(want)), (quarter, scope)
-            # baseline 2021Q1 has no data: the path runs from 0 on 2021-03-31
+            # the path runs from the baseline 2021Q1 (registry areas of the carriers then
+            # operating; no counts reported: 0) on 2021-03-31 to the target
+            start = baseline[(scope, indicator)] or 0
             days = (quarter_end(quarter) - dt.date(2021, 3, 31)).days
             span = (dt.date(year, 12, 31) - dt.date(2021, 3, 31)).days
-            assert on_track == pytest.approx(round(target * min(1.0, days / span), 2))
+            want_path = round(start + (target - start) * min(1.0, days / span), 2)
+            assert on_track == pytest.approx(want_path), (quarter, scope, indicator)
 
     # --- the carrier whose report did not come is listed as missing, in the lead unit's mart
     con = duckdb.connect(str(settings.warehouse_db), read_only=True)

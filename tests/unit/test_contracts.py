@@ -92,7 +92,17 @@ def test_suites_cover_required_enums_ranges_and_keys(contracts, project_settings
             for e in suite["expectations"]
             if e["type"] == "expect_column_to_exist"
         }
-        assert existing == {c.name for c in contract.required_columns}
+        assert existing == {c.name for c in contract.signature_columns}
+        not_null = {
+            e["kwargs"]["column"]: e["severity"]
+            for e in suite["expectations"]
+            if e["type"] == "expect_column_values_to_not_be_null"
+        }
+        # a blank key refuses the file; a blank expected measure is "not reported" (a warning)
+        assert not_null == {
+            **{c.name: "critical" for c in contract.required_columns},
+            **{c.name: "warning" for c in contract.columns if c.expected},
+        }, name
         keys = [
             e["kwargs"]["column_list"]
             for e in suite["expectations"]
@@ -114,3 +124,28 @@ def test_slash_inside_a_header_is_not_a_unit(contracts):
     assert split_header_unit("主管/填报单位") == ("主管/填报单位", None)
     report = contracts["carrier_period_report"]
     assert report.match_header("本期迁出/注销企业数（家）") == "exits_period"
+
+
+def test_only_keys_and_what_makes_a_row_meaningless_are_required(contracts):
+    """The E requirements kept (issue: "not reported" is not an error), each with its reason;
+    every key column is one of them, and the plan's headline measures are expected."""
+    required = {name: {c.name for c in c_.required_columns} for name, c_ in contracts.items()}
+    assert required == {
+        "carrier_period_report": {"period", "carrier_id"},
+        "carrier_registry": {"carrier_id", "carrier_name", "carrier_type", "zone"},
+        "incubatee_roster": {"period", "carrier_id", "entity_kind", "entity_name", "status"},
+        "carrier_recognition": {
+            "carrier_id",
+            "recognition_type",
+            "level",
+            "recognized_date",
+            "status",
+        },
+    }
+    for contract in contracts.values():
+        assert set(contract.key) <= required[contract.name], contract.name
+        for col in contract.required_columns:
+            assert col.required_because and len(col.required_because) > 20, (contract.name, col)
+    expected = {name: {c.name for c in c_.columns if c.expected} for name, c_ in contracts.items()}
+    assert expected["carrier_period_report"] == {"area_m2_eop", "incubatees_eop", "teams_eop"}
+    assert expected["carrier_registry"] == {"operator_name", "total_area_m2"}

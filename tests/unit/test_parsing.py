@@ -168,8 +168,11 @@ def test_missing_required_column_and_unknown_columns(tmp_path, contracts, units)
     result = parse(path, contracts, units)
     by_rule = {(p.sheet, p.rule): p for p in result.problems}
     assert by_rule[("Sheet1", "unknown_column")].column == "自定义列"
-    # Sheet2 names no template fully: it lacks 期末在孵创业团队数
-    assert by_rule[("Sheet2", "unknown_template")].is_error
+    # Sheet2 is the period report but for 期末在孵创业团队数: refused as it, naming the column
+    missing = by_rule[("Sheet2", "missing_column")]
+    assert missing.is_error
+    assert (missing.row, missing.column) == (1, "期末在孵创业团队数")
+    assert ("Sheet2", "unknown_template") not in by_rule
 
 
 def test_bad_values_named_by_row_and_column(tmp_path, contracts, units):

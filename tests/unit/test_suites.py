@@ -134,7 +134,7 @@ def test_column_level_expectations_fail(template, contracts, runner, project_set
         if r.expectation_config.type == "expect_column_values_to_be_in_type_list" and not r.success
     }
     assert failed_types == {c for c in numeric if frame[c].notna().any()}
-    required = [c.name for c in contract.required_columns]
+    required = [c.name for c in contract.signature_columns]
     missing = frame.drop(columns=required)
     results = runner.validate(template, missing).results
     failed_exist = {

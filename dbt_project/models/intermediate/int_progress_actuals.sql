@@ -94,14 +94,40 @@ overlap as (
     from carriers_per_enterprise
     group by scope, as_of_period
 ),
-area_and_entities as (
+-- who was expected (active at the quarter's end) and who reported what, and the area counted
+coverage as (
     select
         scope_quarters.scope,
         scope_quarters.as_of_period,
-        sum(reports.area_m2_eop) as carrier_area_m2,
-        -- null, not 0, when no carrier of the scope reported the quarter
-        sum(reports.incubatees_eop + reports.teams_eop) as incubated_entities_reported,
-        count(reports.carrier_id) as carriers_reporting
+        sum(carrier_quarters.area_m2) as carrier_area_m2,
+        count(carrier_quarters.carrier_id) as carriers_expected,
+        count(*) filter (where carrier_quarters.area_source = 'reported') as area_reported,
+        count(*) filter (where carrier_quarters.area_source = 'carried_forward')
+            as area_carried_forward,
+        count(*) filter (where carrier_quarters.area_source = 'registry') as area_from_registry,
+        count(*) filter (where carrier_quarters.has_entities) as entities_reported,
+        count(*) filter (where carrier_quarters.has_roster) as rosters_reported
+    from scope_quarters
+    left join {{ ref('int_carrier_quarters') }} as carrier_quarters
+        on
+            scope_quarters.as_of_period = carrier_quarters.period
+            and (
+                scope_quarters.zone_code is null
+                or scope_quarters.zone_code = carrier_quarters.zone_code
+            )
+    group by scope_quarters.scope, scope_quarters.as_of_period
+),
+-- enterprises and teams as reported for the quarter (null, not 0, when nobody reported them)
+entities as (
+    select
+        scope_quarters.scope,
+        scope_quarters.as_of_period,
+        sum(
+            case
+                when reports.incubatees_eop is not null or reports.teams_eop is not null
+                    then coalesce(reports.incubatees_eop, 0) + coalesce(reports.teams_eop, 0)
+            end
+        ) as incubated_entities_reported
     from scope_quarters
     left join reports
         on
@@ -150,29 +176,46 @@ recognition_counts as (
 ),
 wide as (
     select
-        area_and_entities.scope,
-        area_and_entities.as_of_period,
-        area_and_entities.carrier_area_m2,
-        area_and_entities.incubated_entities_reported
+        coverage.scope,
+        coverage.as_of_period,
+        coverage.carriers_expected,
+        coverage.area_carried_forward,
+        coverage.area_from_registry,
+        coverage.carrier_area_m2,
+        coverage.area_reported,
+        entities.incubated_entities_reported
         {% if var('dedupe_shared_incubatees') %}
             - coalesce(overlap.extra_count, 0)
         {% endif %} as incubated_entities,
+        coverage.entities_reported,
         tech_enterprises.tech_enterprises,
+        coverage.rosters_reported,
         recognition_counts.municipal_plus_carriers,
         recognition_counts.national_carriers,
         recognition_counts.featured_carriers,
         recognition_counts.large_carriers,
-        area_and_entities.carriers_reporting
-    from area_and_entities
+        cast(null as bigint) as not_reported_by_carriers
+    from coverage
+    left join entities using (scope, as_of_period)
     left join overlap using (scope, as_of_period)
     left join tech_enterprises using (scope, as_of_period)
     left join recognition_counts using (scope, as_of_period)
 ),
+-- each indicator beside the number of carriers whose reports it rests on (recognitions are
+-- the coordinator's list, not carriers' reports: null)
 long as (
-    unpivot wide
-    on carrier_area_m2, incubated_entities, tech_enterprises, municipal_plus_carriers,
-    national_carriers, featured_carriers, large_carriers
-    into name indicator value actual_value
+    from wide
+    unpivot include nulls (
+        (actual_value, carriers_reported) for indicator in (
+            (carrier_area_m2, area_reported) as carrier_area_m2,
+            (incubated_entities, entities_reported) as incubated_entities,
+            (tech_enterprises, rosters_reported) as tech_enterprises,
+            (municipal_plus_carriers, not_reported_by_carriers) as municipal_plus_carriers,
+            (national_carriers, not_reported_by_carriers) as national_carriers,
+            (featured_carriers, not_reported_by_carriers) as featured_carriers,
+            (large_carriers, not_reported_by_carriers) as large_carriers
+        )
+    )
 )
 select
     long.scope,
@@ -180,6 +223,11 @@ select
     long.as_of_period,
     quarters.as_of_date,
     cast(long.actual_value as double) as actual_value,
-    long.carriers_reporting
+    long.carriers_expected,
+    long.carriers_reported,
+    case when long.indicator = 'carrier_area_m2' then long.area_carried_forward end
+        as carriers_area_carried_forward,
+    case when long.indicator = 'carrier_area_m2' then long.area_from_registry end
+        as carriers_area_from_registry
 from long
 inner join quarters using (as_of_period)

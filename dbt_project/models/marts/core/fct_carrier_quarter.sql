@@ -1,16 +1,23 @@
--- Every period-report measure of every carrier and quarter (the latest accepted report),
--- with the carrier's zone. Measures are in canonical units: area 平方米, money 万元.
-with reports as (
-    select * from {{ ref('stg_inbox__carrier_period_report') }}
+-- Every carrier and every quarter it was active in (int_carrier_quarters), with the measures
+-- of its latest accepted period report for the quarter (null when it sent none, or left a
+-- measure "not reported") and the area the plan counts for it, with where that area came
+-- from. Measures are in canonical units: area 平方米, money 万元.
+with quarters as (
+    select * from {{ ref('int_carrier_quarters') }}
 ),
-carriers as (
-    select * from {{ ref('int_carriers') }}
+reports as (
+    select * from {{ ref('stg_inbox__carrier_period_report') }}
 )
 select
-    reports.carrier_id,
-    reports.period,
-    carriers.zone_code,
-    carriers.carrier_type,
+    quarters.carrier_id,
+    quarters.period,
+    quarters.zone_code,
+    quarters.carrier_type,
+    quarters.has_report,
+    quarters.has_roster,
+    quarters.area_m2,
+    quarters.area_source,
+    quarters.area_from_period,
     reports.area_m2_eop,
     reports.incubatees_eop,
     reports.teams_eop,
@@ -48,5 +55,6 @@ select
     reports.submission_id,
     reports.submitted_by_unit,
     reports.accepted_at
-from reports
-left join carriers on reports.carrier_id = carriers.carrier_id
+from quarters
+left join reports
+    on quarters.carrier_id = reports.carrier_id and quarters.period = reports.period

@@ -1,5 +1,7 @@
 -- Progress against the plan as of every quarter: one row per (scope, indicator, target_year,
--- as_of_period), with the on-track value (linear from the baseline quarter to the target).
+-- as_of_period), with the on-track value (linear from the baseline quarter to the target) and
+-- the coverage of the reports the actual value rests on: the carriers of the scope expected
+-- (active at the quarter's end) and those whose report gives the figure.
 with targets as (
     select * from {{ ref('plan_targets') }}
 ),
@@ -47,7 +49,10 @@ joined as (
         as_of_quarters.as_of_period,
         as_of_quarters.as_of_date,
         actuals.actual_value,
-        actuals.carriers_reporting,
+        actuals.carriers_expected,
+        actuals.carriers_reported,
+        actuals.carriers_area_carried_forward,
+        actuals.carriers_area_from_registry,
         coalesce(baseline.baseline_value, 0) as baseline_value,
         make_date(targets.target_year, 12, 31) as target_date,
         baseline_date.baseline_date
@@ -79,7 +84,33 @@ final as (
         as_of_period,
         as_of_date,
         actual_value,
-        carriers_reporting,
+        coalesce(carriers_expected, 0) as carriers_expected,
+        carriers_reported,
+        coalesce(carriers_reported < carriers_expected, false) as rests_on_incomplete_reports,
+        case
+            when carriers_reported is null then '按认定名单统计（区科技局报送）'
+            else
+                carriers_reported || '/' || coalesce(carriers_expected, 0)
+                || case when indicator = 'tech_enterprises' then ' 载体已报送名单' else ' 载体已报送' end
+                || case
+                    when carriers_area_carried_forward > 0 or carriers_area_from_registry > 0
+                        then
+                            '（面积：' || concat_ws(
+                                '，',
+                                case
+                                    when carriers_area_carried_forward > 0
+                                        then carriers_area_carried_forward || ' 个沿用此前季报'
+                                end,
+                                case
+                                    when carriers_area_from_registry > 0
+                                        then carriers_area_from_registry || ' 个按登记总面积'
+                                end
+                            ) || '）'
+                    else ''
+                end
+        end as coverage_zh,
+        carriers_area_carried_forward,
+        carriers_area_from_registry,
         baseline_value,
         round(
             baseline_value + (target_value - baseline_value) * least(

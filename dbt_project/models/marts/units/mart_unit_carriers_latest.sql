@@ -1,13 +1,23 @@
--- 载体最新数据 — the latest accepted quarter of every carrier in the unit's zones.
+-- 载体最新数据 — the latest accepted quarter of every carrier in the unit's zones, and the area
+-- counted for it as of the latest reported quarter (with where that area came from).
 with scopes as (
     select * from {{ ref('int_unit_scopes') }}
 ),
 carriers as (
     select * from {{ ref('dim_carrier') }}
 ),
-latest as (
+quarters as (
     select * from {{ ref('fct_carrier_quarter') }}
+),
+latest as (
+    select * from quarters
+    where has_report
     qualify row_number() over (partition by carrier_id order by period desc) = 1
+),
+as_of as (
+    select quarters.*
+    from quarters
+    inner join {{ ref('int_as_of') }} as as_of on quarters.period = as_of.as_of_period
 )
 select
     scopes.unit_code,
@@ -24,7 +34,13 @@ select
     latest.tech_ent_cultivated_cum,
     latest.graduates_cum,
     latest.employees,
-    latest.incubatee_revenue
+    latest.incubatee_revenue,
+    as_of.period as as_of_period,
+    coalesce(as_of.has_report, false) as reported_as_of_period,
+    as_of.area_m2,
+    as_of.area_source,
+    as_of.area_from_period
 from scopes
 inner join carriers on scopes.scope = carriers.zone_code
 left join latest on carriers.carrier_id = latest.carrier_id
+left join as_of on carriers.carrier_id = as_of.carrier_id

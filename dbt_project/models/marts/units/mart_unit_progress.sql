@@ -27,7 +27,11 @@ select
     progress.pct_of_target,
     progress.is_met,
     progress.is_on_track,
-    progress.as_of_period
+    progress.as_of_period,
+    progress.carriers_expected,
+    progress.carriers_reported,
+    progress.rests_on_incomplete_reports,
+    progress.coverage_zh
 from scopes
 inner join units on scopes.unit_code = units.unit_code
 inner join progress on scopes.scope = progress.scope
