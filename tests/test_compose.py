@@ -43,12 +43,27 @@ def test_services_and_profiles():
                     service["depends_on"]["airflow-init"]["condition"]
                     == "service_completed_successfully"
                 )
-    assert set(compose()["volumes"]) == {"incubation-data", "postgres-data", "airflow-logs"}
+    assert set(compose()["volumes"]) == {
+        "incubation-data",
+        "postgres-data",
+        "airflow-logs",
+        "airflow-secrets",
+    }
 
 
 def test_secrets_stay_out_of_the_repository():
     text = (ROOT / "docker-compose.yml").read_text("utf-8")
-    assert "change-me" not in text and "${POSTGRES_PASSWORD}" in text
+    assert "change-me" not in text
+    # compose refuses to start with an empty secret
+    for secret in (
+        "POSTGRES_PASSWORD",
+        "AIRFLOW_FERNET_KEY",
+        "AIRFLOW_JWT_SECRET",
+        "AIRFLOW_ADMIN_PASSWORD",
+    ):
+        assert f"${{{secret}:?" in text, secret
+        assert f"${{{secret}}}" not in text, secret
+    assert "_AIRFLOW_WWW_USER" not in text  # FAB's variables: not the auth manager the image has
     example = (ROOT / ".env.example").read_text("utf-8")
     assert "AIRFLOW_FERNET_KEY=" in example and "AIRFLOW_JWT_SECRET=" in example
     ignored = subprocess.run(["git", "check-ignore", ".env"], cwd=ROOT, capture_output=True)

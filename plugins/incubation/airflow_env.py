@@ -20,6 +20,7 @@ def airflow_env(base: dict[str, str] | None = None) -> dict[str, str]:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Shanghai",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+        "AIRFLOW__API__HOST": "127.0.0.1",  # the embedded UI is this machine's only
         "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
         "SCARF_ANALYTICS": "false",
         "GX_ANALYTICS_ENABLED": "false",
@@ -31,11 +32,24 @@ def airflow_env(base: dict[str, str] | None = None) -> dict[str, str]:
         env.setdefault(key, value)
     if "AIRFLOW__API_AUTH__JWT_SECRET" not in env:
         env["AIRFLOW__API_AUTH__JWT_SECRET"] = jwt_secret(Path(env["AIRFLOW_HOME"]))
+    passwords = env.setdefault(
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE",
+        str(Path(env["AIRFLOW_HOME"]) / "simple_auth_manager_passwords.json.generated"),
+    )
+    owner_only(Path(passwords))
     # airflow standalone starts its components as `airflow …` found on PATH: the venv's
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in env.get("PATH", "").split(os.pathsep):
         env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
     return env
+
+
+def owner_only(path: Path) -> None:
+    """The file (made empty if missing) readable by its owner alone: Airflow's simple auth
+    manager writes the admin password into it, keeping the mode it finds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    os.chmod(path, 0o600)
 
 
 def jwt_secret(airflow_home: Path) -> str:

@@ -11,22 +11,30 @@ validated in stacks: the parsed frames of one template from many files are stack
 one run, once the stack holds ``BATCH_ROWS`` rows or the files run out. Problems are then
 handed back to their file.
 
-Both passes can run in forked worker processes (the machine's cores; a night's verdicts do
-not depend on how many): the first one file after another, the second once the night's
-context is complete, each verdict staged where it is made. Files are handed out one at a time,
-largest first, to whichever worker is free (``_Claims``), so that the workers end together.
-Merging the context stays in the calling process, which writes the Data Docs index while the
-workers run the second pass.
+Both passes run in forked worker processes (the machine's cores; a night's verdicts do not
+depend on how many): the first one file after another, the second once the night's context
+is complete, each verdict staged where it is made. Files are handed out one at a time,
+largest first, to whichever worker is free (``forking.run_forked``), so that the workers end
+together. Merging the context stays in the calling process, which writes the Data Docs index
+while the workers run the second pass.
+
+A file's fate is its own: whatever it raises while it is read, parsed or checked refuses it
+alone (the traceback kept in the verdict's ``incidents``); a stack of files whose suite run
+fails is validated again file by file; and a worker that dies on a file, or passes the
+file's time or the worker's memory budget (``safety.Limits``), is stopped, that file is
+refused with the reason, and the files it had claimed besides are checked by a new worker.
+The first pass always runs in a worker (reading is where a hostile file can exhaust the
+machine); the second, where the rows stay in memory (no sink), runs here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import multiprocessing
 import shutil
 import time
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +42,7 @@ import pandas as pd
 
 from .context import add_batch, add_warehouse, merge_context, reference_context
 from .contracts import Contract, UnitTable
-from .forking import fork_pool
+from .forking import Lost, run_forked
 from .parsing import ParseResult, parse_sheets
 from .problems import ACCEPTED, REJECTED, SEVERITY_ERROR, SEVERITY_WARNING, Problem, count
 from .readers import UnreadableFile, read_file
@@ -68,6 +76,7 @@ class Verdict:
     staged: object = None  # what the sink made of it
     n_errors: int = 0
     n_warnings: int = 0
+    incidents: list[str] = field(default_factory=list)  # for the engineers: tracebacks
 
     @property
     def rows(self) -> int:
@@ -87,19 +96,54 @@ class _Parsed:
     templates: list[str] = field(default_factory=list)  # of frames spilled to disk
     waiting: set[str] = field(default_factory=set)  # templates not through the first pass yet
     contribution: CheckContext | None = None  # to the night's context, while it is built
+    incidents: list[str] = field(default_factory=list)  # for the engineers: tracebacks
+
+    def fail(self, rule: str, message_zh: str, incident: str | None = None) -> None:
+        """The file is refused for a reason of its own handling (a budget, an internal
+        error), whatever else was found in it."""
+        self.problems.append(Problem(SEVERITY_ERROR, rule, message_zh, source="file"))
+        if incident:
+            self.incidents.append(incident)
+
+
+# Why a file's handling stopped, for the contact; the engineers get the detail (``Lost``)
+LOST_ZH = {
+    "died": "处理该文件时程序异常退出（文件内容异常，或所需内存超出机器承受范围），该文件未导入；"
+    "技术人员已收到记录",
+    "timeout": "处理该文件超过时间上限仍未完成，已停止处理，该文件未导入；"
+    "请检查文件中是否有大量多余的内容或格式后重新提交",
+    "memory": "处理该文件所需内存超过上限，已停止处理，该文件未导入；"
+    "请删除文件中多余的内容或拆分后重新提交",
+}
+INTERNAL_ZH = "系统处理该文件时发生内部错误，该文件未导入；技术人员已收到记录，会尽快处理并联系您"
 
 
 def _parse(path: Path, unit_code: str, contracts, units, limits: Limits | None) -> _Parsed:
+    """Reading and parsing one file: whatever goes wrong with it refuses it alone."""
     started = time.perf_counter()
+    limits = limits or Limits()
+    try:
+        parsed = _read_and_parse(path, unit_code, contracts, units, limits)
+    except MemoryError:
+        parsed = _Parsed(path, unit_code, None, [], {}, {}, 0.0)
+        parsed.fail("file_out_of_memory", LOST_ZH["memory"], traceback.format_exc())
+    except Exception:
+        parsed = _Parsed(path, unit_code, None, [], {}, {}, 0.0)
+        parsed.fail("internal_error", INTERNAL_ZH, traceback.format_exc())
+    parsed.seconds = time.perf_counter() - started
+    return parsed
+
+
+def _read_and_parse(path: Path, unit_code: str, contracts, units, limits: Limits) -> _Parsed:
     refusal = inspect(path, limits)
     if refusal is not None:
         problem = Problem(SEVERITY_ERROR, refusal.rule, refusal.message_zh, source="file")
-        return _Parsed(path, unit_code, None, [problem], {}, {}, time.perf_counter() - started)
+        return _Parsed(path, unit_code, None, [problem], {}, {}, 0.0)
     try:
-        result = parse_sheets(read_file(path), contracts, units)
+        result = parse_sheets(read_file(path, max_cells=limits.max_sheet_cells), contracts, units)
     except UnreadableFile as exc:
-        problem = Problem(SEVERITY_ERROR, "unreadable_file", exc.message_zh, source="read")
-        return _Parsed(path, unit_code, None, [problem], {}, {}, time.perf_counter() - started)
+        problem = Problem(SEVERITY_ERROR, exc.rule, exc.message_zh, source="read")
+        return _Parsed(path, unit_code, None, [problem], {}, {}, 0.0)
     headers = {(s.sheet, c): h for s in result.sheets for c, h in s.headers.items()}
     unvalidatable = {p.sheet for p in result.problems if p.rule == "missing_column"}
     frames = {
@@ -118,7 +162,7 @@ def _parse(path: Path, unit_code: str, contracts, units, limits: Limits | None) 
         list(result.problems),
         headers,
         {t: f for t, f in frames.items() if not f.empty},
-        time.perf_counter() - started,
+        0.0,
     )
 
 
@@ -154,7 +198,7 @@ def check_files(
     return value is the verdict's ``staged``), and comes back without its rows and problems
     (it keeps their counts)."""
     reference = reference_context(seeds_dir, today)
-    first = _FirstPass(contracts, units, runner, reference, limits, spill_dir)
+    first = _FirstPass(files, contracts, units, runner, reference, limits, spill_dir)
     parsed: list[_Parsed | None] = [None] * len(files)
     contexts: dict[int, CheckContext] = {}  # what each clean file brings to the night's context
     periods: set[str] = set()
@@ -164,7 +208,7 @@ def check_files(
     validations = []
     log.info("first pass: %d files, %d processes", len(files), processes)
     started = time.perf_counter()
-    for outcome in _outcomes(first, _Claims(files, processes), processes):
+    for outcome in _outcomes(first, _order(files, processes), processes, limits, isolate=True):
         for i, p in outcome.parsed.items():
             parsed[i] = p
         periods |= outcome.periods
@@ -191,7 +235,12 @@ def check_files(
     verdicts: list[Verdict | None] = [None] * len(files)
     # the Data Docs index (seconds of GX rendering) is written while the workers run
     for part in _outcomes(
-        second, _Claims(files, processes), processes, meanwhile=lambda: runner.index(validations)
+        second,
+        _order(files, processes),
+        processes,
+        limits,
+        isolate=sink is not None,
+        meanwhile=lambda: runner.index(validations),
     ):
         for i, verdict in part:
             verdicts[i] = verdict
@@ -210,7 +259,7 @@ class _SecondPass:
     sink: Callable[[int, Verdict], object] | None
     context_seconds: float  # building ``ctx``, shared out over the files
 
-    def run(self, claims: _Claims) -> list[tuple[int, Verdict]]:
+    def run(self, claims: Iterable[int]) -> list[tuple[int, Verdict]]:
         """``(index, verdict)`` of each file claimed; a sink's ``close`` (if it has one) is
         called at the end, so that a worker process leaves nothing open."""
         share = self.context_seconds / max(1, len(self.parsed))
@@ -219,14 +268,29 @@ class _SecondPass:
         finally:
             getattr(self.sink, "close", lambda: None)()
 
+    def lost(self, item: Lost) -> list[tuple[int, Verdict]]:
+        """The verdict of a file whose worker did not come back with it."""
+        p = self.parsed[item.index]
+        p.fail(f"file_{item.reason}", LOST_ZH[item.reason], item.detail)
+        try:
+            return self._final(item.index, p, {})
+        finally:
+            getattr(self.sink, "close", lambda: None)()  # staged here, in the calling process
+
     def _one(self, i: int, share: float) -> Verdict:
         p = self.parsed[i]
         started = time.perf_counter()
         frames = p.frames or _unspill(self.spill_dir, i, p.templates)
         self.ctx.unit_code = p.unit_code
-        for template, frame in frames.items():
-            p.problems += run_rules(template, frame, p.headers, self.ctx, True)
+        try:
+            for template, frame in frames.items():
+                p.problems += run_rules(template, frame, p.headers, self.ctx, True)
+        except Exception:
+            p.fail("internal_error", INTERNAL_ZH, traceback.format_exc())
         p.validate_seconds += share + time.perf_counter() - started
+        return self._final(i, p, frames)[0][1]
+
+    def _final(self, i: int, p: _Parsed, frames: dict[str, pd.DataFrame]):
         verdict = _verdict(p, frames)
         if self.sink is not None:
             verdict.staged = self.sink(i, verdict)
@@ -234,7 +298,7 @@ class _SecondPass:
             # 0.5 s to hand back from the workers, after the last one was done)
             verdict.frames, verdict.problems = {}, []
         p.frames = {}
-        return verdict
+        return [(i, verdict)]
 
 
 @dataclass
@@ -252,6 +316,7 @@ class _Outcome:
 class _FirstPass:
     """Parsing, the GX suites and the row-level rules, file by file and stack by stack."""
 
+    files: list[tuple[Path, str]]
     contracts: dict[str, Contract]
     units: UnitTable
     runner: SuiteRunner
@@ -259,7 +324,7 @@ class _FirstPass:
     limits: Limits | None
     spill_dir: Path | None  # where each file's rows wait for the second pass
 
-    def run(self, claims: _Claims) -> _Outcome:
+    def run(self, claims: Iterable[int]) -> _Outcome:
         """The files claimed, one after another (their index in the night names their spill
         folder).
 
@@ -274,7 +339,7 @@ class _FirstPass:
         parsed = outcome.parsed
         stacks: dict[str, list[int]] = {}  # template -> the files whose rows of it wait
         for i in claims:
-            path, unit = claims.files[i]
+            path, unit = self.files[i]
             parsed[i] = _parse(path, unit, self.contracts, self.units, self.limits)
             parsed[i].waiting = set(parsed[i].frames)
             for template in parsed[i].frames:
@@ -299,16 +364,37 @@ class _FirstPass:
                 ignore_index=True,
             )
             headers = {i: parsed[i].headers for i in members}  # as each file wrote them
-            for file_index, problem in [
-                *self.runner.problems(template, stacked, headers, FILE_INDEX),
-                *run_rules_stacked(template, stacked, headers, self.reference, FILE_INDEX),
-            ]:
+            try:
+                found = self._problems(template, stacked, headers)
+            except Exception:  # one file's rows can fail a stack: each file alone, then
+                found = []
+                for i in members:
+                    alone = stacked[stacked[FILE_INDEX] == i].reset_index(drop=True)
+                    try:
+                        found += self._problems(template, alone, {i: headers[i]})
+                    except Exception:
+                        parsed[i].fail("internal_error", INTERNAL_ZH, traceback.format_exc())
+            for file_index, problem in found:
                 parsed[file_index].problems.append(problem)
             del stacked
             share = (time.perf_counter() - started) / len(members)
             for i in members:
                 parsed[i].validate_seconds += share
                 self._validated(outcome, i, template)
+
+    def _problems(self, template: str, stacked: pd.DataFrame, headers) -> list[tuple[int, Problem]]:
+        """``(file index, problem)`` of a stack: its suite, then its row-level rules."""
+        return [
+            *self.runner.problems(template, stacked, headers, FILE_INDEX),
+            *run_rules_stacked(template, stacked, headers, self.reference, FILE_INDEX),
+        ]
+
+    def lost(self, item: Lost) -> _Outcome:
+        """What the pass holds of a file whose worker did not come back with it."""
+        path, unit = self.files[item.index]
+        parsed = _Parsed(path, unit, None, [], {}, {}, 0.0)
+        parsed.fail(f"file_{item.reason}", LOST_ZH[item.reason], item.detail)
+        return _Outcome(parsed={item.index: parsed})
 
     def _validated(self, outcome: _Outcome, i: int, template: str) -> None:
         """A file's rows of a template, through the first pass: what they bring to the file's
@@ -331,32 +417,14 @@ class _FirstPass:
             p.contribution = None
 
 
-class _Claims:
-    """The night's files, handed out one at a time to whichever process asks next: iterating
-    yields the index of each file this process claims. Across processes (a counter in shared
-    memory, inherited by fork) the largest files go first, so that the small ones even out
-    the end and the workers finish together; in one process, the files' own order."""
-
-    def __init__(self, files: list[tuple[Path, str]], processes: int):
-        self.files = files
-        if processes > 1:
-            sizes = [_size(path) for path, _ in files]
-            self.order = sorted(range(len(files)), key=lambda i: (-sizes[i], i))
-            self.taken = multiprocessing.get_context("fork").Value("l", 0)
-        else:
-            self.order, self.taken = list(range(len(files))), None
-
-    def __iter__(self):
-        if self.taken is None:
-            yield from self.order
-            return
-        while True:
-            with self.taken.get_lock():
-                k = self.taken.value
-                self.taken.value = k + 1
-            if k >= len(self.order):
-                return
-            yield self.order[k]
+def _order(files: list[tuple[Path, str]], processes: int) -> list[int]:
+    """The order files are claimed in: across processes the largest first (ties in file
+    order), so that the small ones even out the end and the workers finish together; in one
+    process, the files' own order."""
+    if processes < 2:
+        return list(range(len(files)))
+    sizes = [_size(path) for path, _ in files]
+    return sorted(range(len(files)), key=lambda i: (-sizes[i], i))
 
 
 def _processes(files: list[tuple[Path, str]], workers: int) -> int:
@@ -374,38 +442,36 @@ def _size(path: Path) -> int:
         return 0
 
 
-_ADOPTED: list = []  # in a worker process: the parent's pass and claims, inherited by fork
-
-
-def _adopt(job: _FirstPass | _SecondPass, claims: _Claims) -> None:
-    _ADOPTED[:] = [job, claims]
-
-
-def _run_adopted(_worker: int):
-    job, claims = _ADOPTED
-    return job.run(claims)
-
-
 def _outcomes(
     job: _FirstPass | _SecondPass,
-    claims: _Claims,
+    order: list[int],
     processes: int,
+    limits: Limits | None,
+    isolate: bool,
     meanwhile: Callable[[], None] | None = None,
 ):
-    """``job.run(claims)`` in each of ``processes`` processes: here, or in workers forked
-    with what the pass holds already loaded (``forking``; ``meanwhile`` runs here while they
-    work). Nothing in a pass logs: a worker's records would not reach the task's log."""
-    if processes <= 1:
+    """``job.run`` over the files of ``order``: here, or (``isolate``, or more than one
+    process) in workers forked with what the pass holds already loaded, each watched within
+    the budgets, and a file whose worker did not come back with it answered by
+    ``job.lost``. ``meanwhile`` runs here while they work. Nothing in a pass logs: a
+    worker's records would not reach the task's log."""
+    if processes <= 1 and not isolate:
         if meanwhile is not None:
             meanwhile()
-        yield job.run(claims)
+        yield job.run(order)
         return
-    with fork_pool(processes, initializer=_adopt, initargs=(job, claims)) as pool:
-        running = [pool.submit(_run_adopted, k) for k in range(processes)]
-        if meanwhile is not None:
-            meanwhile()
-        for future in running:
-            yield future.result()
+    limits = limits or Limits()
+    results, lost = run_forked(
+        job.run,
+        order,
+        processes,
+        seconds=limits.max_file_seconds,
+        memory_mb=limits.max_worker_mb,
+        meanwhile=meanwhile,
+    )
+    yield from results
+    for item in lost:
+        yield job.lost(item)
 
 
 def _spill(spill_dir: Path, i: int, p: _Parsed, template: str) -> None:
@@ -440,6 +506,7 @@ def _verdict(p: _Parsed, frames: dict[str, pd.DataFrame]) -> Verdict:
         validate_seconds=p.validate_seconds,
         n_errors=count(p.problems, SEVERITY_ERROR),
         n_warnings=count(p.problems, SEVERITY_WARNING),
+        incidents=p.incidents,
     )
 
 

@@ -21,20 +21,35 @@ from pathlib import Path
 from .settings import Settings
 
 EXIT_ACCEPTED, EXIT_REJECTED, EXIT_ERROR = 0, 1, 2
+log = logging.getLogger(__name__)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """The night's verdict on one file: exit 0 accepted, 1 refused, 2 could not check (with
+    the reason; never a traceback)."""
+    try:
+        return _validate(args)
+    except Exception as exc:  # whatever the cause, the contact reads why, not a traceback
+        log.debug("validate failed", exc_info=True)
+        print(f"无法检查该文件：{type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _validate(args: argparse.Namespace) -> int:
     from . import reference
     from .checking import ACCEPTED, check_file
     from .contracts import load_contracts, load_units
+    from .names import display_name, path_text
     from .reports import build_report, write_report
-    from .safety import Limits
     from .validation import SuiteRunner
 
     settings = Settings.from_env()
     path = Path(args.file)
+    if path.is_dir():
+        print(f"这是一个文件夹，不是文件: {path_text(path)}", file=sys.stderr)
+        return EXIT_ERROR
     if not path.is_file():
-        print(f"文件不存在: {path}", file=sys.stderr)
+        print(f"文件不存在: {path_text(path)}", file=sys.stderr)
         return EXIT_ERROR
     if args.unit not in reference.unit_codes(settings.seeds_dir):
         print(f"未知的单位代码: {args.unit}", file=sys.stderr)
@@ -50,14 +65,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         today=dt.date.today(),
         seeds_dir=settings.seeds_dir,
         context_db=settings.warehouse_db,
-        limits=Limits(max_file_bytes=settings.max_file_mb * 1024 * 1024),
+        limits=settings.limits,
     )
     accepted = verdict.status == ACCEPTED
     report = build_report(
         submission_id=0,
         unit_code=args.unit,
         unit_name=reference.unit_names(settings.seeds_dir)[args.unit],
-        file_name=path.name,
+        file_name=display_name(path.name),
         accepted=accepted,
         sheets=verdict.sheets,
         template_titles={n: c.title_zh for n, c in contracts.items()},
@@ -70,8 +85,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.report:
         out = Path(args.report)
         write_report(report, out.parent, out.stem)
+    if any(p.rule == "internal_error" for p in verdict.problems):
+        print(
+            f"{display_name(path.name)}: 无法检查（系统内部错误），请联系技术人员", file=sys.stderr
+        )
+        return EXIT_ERROR
     print(
-        f"{path.name}: {'可以接收' if accepted else '将被退回'} "
+        f"{display_name(path.name)}: {'可以接收' if accepted else '将被退回'} "
         f"({verdict.n_errors} 个错误, {verdict.n_warnings} 个警告, {verdict.rows} 行)"
     )
     for p in verdict.problems:
@@ -83,15 +103,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """One nightly run through Airflow; a second run on the same data home is refused while
+    the first one lasts (``locking``)."""
     from .airflow_env import airflow_env
+    from .locking import DataHomeBusy, exclusive
 
     env = airflow_env()
+    runs = Path(env["INCUBATION_HOME"]) / "runs"
+    try:
+        with exclusive(runs / ".run.lock", "incubation run"):
+            return _run(args, env, runs)
+    except DataHomeBusy as busy:
+        print(f"另一个运行正在使用该数据目录，请等它结束后再运行: {busy.holder}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace, env: dict, log_dir: Path) -> int:
     day = args.date or dt.date.today().isoformat()
     bin_dir = Path(sys.executable).parent
     airflow = str(bin_dir / "airflow")
-    log_dir = Path(env["INCUBATION_HOME"]) / "runs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = log_dir / "airflow-last-run.log"
+    started = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    log_path = log_dir / f"airflow-{started}.log"  # each run its own log
+    last = log_dir / "airflow-last-run.log"
+    last.unlink(missing_ok=True)
+    last.symlink_to(log_path.name)
     print(f"incubation_nightly {day}: running through Airflow (log: {log_path}) ...", flush=True)
     with log_path.open("w", encoding="utf-8") as log_file:
         for command in (["db", "migrate"], ["dags", "test", "incubation_nightly", day]):
@@ -215,7 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", force=True
+    )
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from .contracts import Contract
+from .names import display_name, path_text
 
 STATUS_RECEIVED = "received"
 STATUS_LOADED = "loaded"
@@ -152,16 +153,37 @@ def delete_raw(con, contract: Contract, submission_ids: list[int]) -> None:
     )
 
 
-def find_by_sha(con, sha256: str) -> tuple[int, str] | None:
-    """The submission that already took these bytes: final ones first, then a pending one."""
+def find_by_sha(con, sha256: str, unit_code: str) -> tuple[int, str] | None:
+    """The submission of this unit that already took these bytes: final ones first, then a
+    pending one. Another unit's submission of the same bytes is not this unit's."""
     row = con.execute(
         """select submission_id, status from audit.file_ledger
-           where sha256 = ? and status in ('loaded', 'rejected', 'received')
-           order by case status when 'received' then 1 else 0 end, submission_id
+           where sha256 = ? and unit_code = ? and status in ('loaded', 'rejected', 'received')
+           order by case status when 'received' then 1 else 0 end, submission_id desc
            limit 1""",
-        [sha256],
+        [sha256, unit_code],
     ).fetchone()
     return (int(row[0]), row[1]) if row else None
+
+
+def superseded(con, submission_id: int, contracts: dict[str, Contract]) -> bool:
+    """Whether a later loaded submission replaced any of this one's rows (the same template
+    and supersede key): its bytes, dropped again, are then no longer a no-op."""
+    for contract in contracts.values():
+        keys = " and ".join(
+            f"later.{k} is not distinct from this.{k}" for k in contract.supersede_by
+        )
+        found = con.execute(
+            f"""select exists (
+                    select 1 from raw.{contract.name} as this
+                    join raw.{contract.name} as later on {keys}
+                    where this.submission_id = ? and later.submission_id > ?
+                )""",
+            [submission_id, submission_id],
+        ).fetchone()[0]
+        if found:
+            return True
+    return False
 
 
 def register(con, *, sha256, unit_code, path: Path, size, mtime, run_id, status, duplicate_of=None):
@@ -174,8 +196,8 @@ def register(con, *, sha256, unit_code, path: Path, size, mtime, run_id, status,
             submission_id,
             sha256,
             unit_code,
-            path.name,
-            str(path),
+            display_name(path.name),
+            path_text(path),
             size,
             dt.datetime.fromtimestamp(mtime),
             dt.datetime.now(),

@@ -19,12 +19,13 @@ from pathlib import Path
 import duckdb
 
 from . import filing, freshness, ledger, reference
+from .alerts import write_incident
 from .contracts import load_contracts, load_units
 from .intake import scan_inbox
 from .metering import metered
+from .names import display_name, path_text, text_path
 from .problems import ACCEPTED
-from .reports import build_report, report_stem, write_report, write_reports
-from .safety import Limits
+from .reports import build_report, named_report, report_stem, write_report, write_reports
 from .settings import Settings
 from .warehouse import export_unit_marts, release_dbt, run_dbt
 from .warehouse import publish as publish_warehouse
@@ -49,26 +50,48 @@ def discover(settings: Settings, run_id: str, now: float | None = None) -> list[
     settings.ensure_dirs()
     units = reference.unit_codes(settings.seeds_dir)
     found, misplaced = scan_inbox(settings.inbox, units, settings.settle_seconds, now)
-    for path, reason in misplaced:
-        _refuse_misplaced(settings, path, reason)
+    for path, reason, unit in misplaced:
+        try:
+            _refuse_misplaced(settings, path, reason, unit)
+        except OSError as exc:  # its quarantine or outbox unwritable: it waits, no one else
+            log.error("%s not refused yet, it waits: %s", path_text(path), exc)
     to_check = []
-    with ledger.connect(settings.build_db, _contracts(settings)) as con:
+    taken: set[tuple[str, str]] = set()  # (unit, sha256) registered by this run
+    contracts = _contracts(settings)
+    with ledger.connect(settings.build_db, contracts) as con:
         for item in found:
             path = Path(item.path)
-            seen = ledger.find_by_sha(con, item.sha256)
+            if (item.unit_code, item.sha256) in taken:
+                # the same bytes twice in one unit's folder tonight: one submission is
+                # checked; the copy waits, and is a duplicate of it next night
+                log.info("%s: same bytes as another file of tonight, waits", path_text(path))
+                continue
+            taken.add((item.unit_code, item.sha256))
+            seen = ledger.find_by_sha(con, item.sha256, item.unit_code)
             if seen and seen[1] in ledger.FINAL_STATUSES:
                 previous = ledger.get(con, seen[0])
                 stored = previous["stored_path"]
-                if previous["inbox_path"] == str(path) and stored and not Path(stored).exists():
+                if (
+                    previous["inbox_path"] == path_text(path)
+                    and stored
+                    and not Path(stored).exists()
+                ):
                     # a run stopped between deciding the file and filing it: finish the job
                     _file_decided(settings, con, [seen[0]])
                     continue
-                dup_id = _register(con, item, run_id, ledger.STATUS_DUPLICATE, seen[0])
-                _file_duplicate(settings, con, dup_id, previous)
-                continue
+                if seen[1] == ledger.STATUS_LOADED and ledger.superseded(con, seen[0], contracts):
+                    # earlier bytes sent again after others replaced them: current again
+                    seen = None
+                else:
+                    dup_id = _register(con, item, run_id, ledger.STATUS_DUPLICATE, seen[0])
+                    try:
+                        _file_duplicate(settings, con, dup_id, previous)
+                    except OSError as exc:  # its unit's outbox unwritable: no one else waits
+                        log.error("duplicate %s not answered yet: %s", dup_id, exc)
+                    continue
             if seen:  # received by a run that did not finish: take it up again
                 submission_id = seen[0]
-                ledger.update(con, submission_id, run_id=run_id, inbox_path=str(path))
+                ledger.update(con, submission_id, run_id=run_id, inbox_path=path_text(path))
             else:
                 submission_id = _register(con, item, run_id, ledger.STATUS_RECEIVED)
             to_check.append({"submission_id": submission_id, **item.to_dict()})
@@ -90,14 +113,17 @@ def _register(con, item, run_id: str, status: str, duplicate_of: int | None = No
     )
 
 
-def _refuse_misplaced(settings: Settings, path: Path, reason: str) -> None:
+def _refuse_misplaced(settings: Settings, path: Path, reason: str, unit: str | None) -> None:
+    """An entry refused before it is read (outside any unit folder, or a link): moved, never
+    followed, to quarantine with a report beside the unit's other answers."""
     now = _now()
-    target = filing.move(path, filing.unknown_path(settings, path.name, now))
+    target = filing.move(path, filing.unknown_path(settings, path.name, now, unit))
+    names = reference.unit_names(settings.seeds_dir)
     report = build_report(
         submission_id=0,
-        unit_code="_unknown",
-        unit_name="未知单位",
-        file_name=path.name,
+        unit_code=unit or "_unknown",
+        unit_name=names.get(unit, "未知单位"),
+        file_name=display_name(path.name),
         accepted=False,
         sheets={},
         template_titles={},
@@ -108,20 +134,22 @@ def _refuse_misplaced(settings: Settings, path: Path, reason: str) -> None:
                 "rule": "misplaced_file",
                 "message_zh": reason,
                 "fix_zh": "请将文件放入本单位的收件箱文件夹 inbox/<单位代码>/ 后重新提交",
-                "value": str(path.relative_to(settings.inbox)),
+                "value": display_name(str(path.relative_to(settings.inbox))),
             }
         ],
         decided_at=now.isoformat(),
         cap=settings.report_problem_cap,
     )
-    write_report(report, settings.outbox / "_unknown", f"{target.stem}_退回报告")
-    log.warning("misplaced file %s quarantined: %s", path, reason)
+    write_report(
+        report, settings.outbox / (unit or "_unknown"), named_report("", target.name, "退回报告")
+    )
+    log.warning("misplaced file %s quarantined: %s", path_text(path), reason)
 
 
 def _file_duplicate(settings: Settings, con, dup_id: int, previous: dict) -> None:
     row = ledger.get(con, dup_id)
     target = filing.move(
-        Path(row["inbox_path"]),
+        text_path(row["inbox_path"]),
         filing.duplicate_path(settings, row["unit_code"], dup_id, row["file_name"]),
     )
     names = reference.unit_names(settings.seeds_dir)
@@ -145,7 +173,7 @@ def _file_duplicate(settings: Settings, con, dup_id: int, previous: dict) -> Non
     path = write_report(
         report,
         settings.outbox / row["unit_code"],
-        f"{dup_id:06d}_{Path(row['file_name']).stem}_重复提交",
+        named_report(f"{dup_id:06d}_", row["file_name"], "重复提交"),
     )
     ledger.update(con, dup_id, stored_path=str(target), report_path=str(path), decided_at=_now())
 
@@ -179,17 +207,19 @@ def check(
         seeds_dir=settings.seeds_dir,
         context_db=settings.build_db,
         context_read_only=False,
-        limits=Limits(max_file_bytes=settings.max_file_mb * 1024 * 1024),
+        limits=settings.limits,
         spill_dir=spill,
         sink=_Stager(settings, [item["submission_id"] for item in files]),
         workers=settings.workers,
     )
     shutil.rmtree(spill, ignore_errors=True)
     for item, verdict in zip(files, verdicts, strict=True):
+        for incident in verdict.incidents:
+            write_incident(settings, run_id=run_id, submission=item, detail=incident)
         log.info(
             "%s %s: %s (%d errors, %d warnings, %d rows)",
             item["unit_code"],
-            Path(item["path"]).name,
+            display_name(Path(item["path"]).name),
             verdict.status,
             verdict.n_errors,
             verdict.n_warnings,
@@ -276,7 +306,7 @@ def _staged(submission_id: int, verdict, tables: dict) -> dict:
     """What the load needs of a verdict (the check task's XCom, one dict per file)."""
     return {
         "submission_id": submission_id,
-        "path": str(verdict.path),
+        "path": path_text(verdict.path),
         "unit_code": verdict.unit_code,
         "status": verdict.status,
         "n_errors": verdict.n_errors,
@@ -287,6 +317,7 @@ def _staged(submission_id: int, verdict, tables: dict) -> dict:
         "tables": tables,
         "parse_seconds": round(verdict.parse_seconds, 3),
         "validate_seconds": round(verdict.validate_seconds, 3),
+        "incidents": verdict.incidents,
     }
 
 
@@ -466,19 +497,32 @@ def _reports_to_write(settings: Settings, con, ids: list[int], staged: dict) -> 
     return jobs
 
 
-def _write(jobs: list[tuple], workers: int = 1) -> dict[int, Path]:
+def _write(jobs: list[tuple], workers: int = 1) -> dict[int, Path | str]:
+    """Each job's report path, or why it could not be written."""
     paths = write_reports([job for _, job in jobs], workers)
     return {submission_id: path for (submission_id, _), path in zip(jobs, paths, strict=True)}
 
 
-def _file_away(con, ids: list[int], written: dict[int, Path]) -> None:
-    """Record the reports written, then move each decided file where its ledger row says."""
+def _file_away(con, ids: list[int], written: dict[int, Path | str]) -> None:
+    """Record the reports written, then move each decided file where its ledger row says. A
+    file whose report could not be written stays in the inbox, decided: the next run writes
+    its report and files it (``discover``), and no other file waits for it."""
+    failed = {i: reason for i, reason in written.items() if isinstance(reason, str)}
     for submission_id, path in written.items():
-        ledger.update(con, submission_id, report_path=str(path))
+        if submission_id not in failed:
+            ledger.update(con, submission_id, report_path=str(path))
     rows = ledger.rows(con, ids)
     for submission_id in ids:
         row = rows[submission_id]
-        filing.move(Path(row["inbox_path"]), Path(row["stored_path"]))
+        if submission_id in failed:
+            log.error(
+                "report of submission %s (%s) not written, the file waits in the inbox: %s",
+                submission_id,
+                row["unit_code"],
+                failed[submission_id],
+            )
+            continue
+        filing.move(text_path(row["inbox_path"]), Path(row["stored_path"]))
 
 
 _REPORT_ORDER = "severity, sheet, row_number, column_header, rule, message_zh"

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from .forking import fork_pool
+from .names import fit
 from .problems import SEVERITY_ZH
 
 PROBLEM_COLUMNS = [
@@ -24,9 +25,17 @@ PROBLEM_COLUMNS = [
 ]
 
 
+REPORT_SUFFIXES = ".xlsx.tmp"  # the longest a report's stem is written with
+
+
 def report_stem(submission_id: int, file_name: str, accepted: bool) -> str:
-    kind = "回执" if accepted else "退回报告"
-    return f"{submission_id:06d}_{Path(file_name).stem}_{kind}"
+    return named_report(f"{submission_id:06d}_", file_name, "回执" if accepted else "退回报告")
+
+
+def named_report(prefix: str, file_name: str, kind: str) -> str:
+    """A report's stem (``write_report`` adds .json and .xlsx): the prefix, the file's name
+    without its extension, and the kind of report, within a name's length."""
+    return fit(prefix, file_name, f"_{kind}", extension=False, reserve=len(REPORT_SUFFIXES))
 
 
 def build_report(
@@ -88,11 +97,13 @@ def build_report(
 PARALLEL_FROM = 16
 
 
-def write_reports(jobs: list[tuple[dict, Path, str]], workers: int = 1) -> list[Path]:
+def write_reports(jobs: list[tuple[dict, Path, str]], workers: int = 1) -> list[Path | str]:
     """Write many reports, each job (report, folder, stem) as ``write_report``; in forked
-    processes when there are enough. The paths come back in the jobs' order."""
+    processes when there are enough. The paths come back in the jobs' order; a report that
+    could not be written (its unit's outbox unwritable, the disk full) gives the reason
+    instead, and the others are written all the same."""
     if workers < 2 or len(jobs) < PARALLEL_FROM:
-        return [write_report(*job) for job in jobs]
+        return [_write_job(job) for job in jobs]
     import xlsxwriter  # noqa: F401  once, before the fork
 
     with fork_pool(workers) as pool:
@@ -100,8 +111,11 @@ def write_reports(jobs: list[tuple[dict, Path, str]], workers: int = 1) -> list[
         return list(pool.map(_write_job, jobs, chunksize=chunk))
 
 
-def _write_job(job: tuple[dict, Path, str]) -> Path:
-    return write_report(*job)
+def _write_job(job: tuple[dict, Path, str]) -> Path | str:
+    try:
+        return write_report(*job)
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc}"
 
 
 def write_report(report: dict, folder: Path, stem: str) -> Path:

@@ -16,9 +16,18 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 
 @dataclass(frozen=True)
 class Limits:
+    """A file's budgets. Past one, that file alone is refused with the reason and the night
+    goes on: its size and its zip's before it is opened, the cells a sheet spans before the
+    reader allocates them, the seconds a worker may spend on it, and the memory of a worker
+    (``max_worker_mb``: its address space, so that an allocation past it fails in the worker
+    rather than exhausting the machine)."""
+
     max_file_bytes: int = 50 * 1024 * 1024
     max_uncompressed_bytes: int = 500 * 1024 * 1024
     max_ratio: float = 200.0
+    max_sheet_cells: int = 10_000_000
+    max_file_seconds: float = 600.0
+    max_worker_mb: int = 6144
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,16 @@ class Settings:
     report_problem_cap: int = 1000
     max_file_mb: int = 50
     workers: int = 1
+    max_sheet_cells: int = 10_000_000
+    max_file_seconds: float = 600.0
+    max_worker_mb: int = 6144
 
     @classmethod
     def from_env(cls, home: str | os.PathLike | None = None) -> Settings:
         """Settings from INCUBATION_HOME, INCUBATION_SETTLE_SECONDS, INCUBATION_MAX_FILE_MB,
-        INCUBATION_REPORT_CAP and INCUBATION_WORKERS (processes for the check's two passes
-        and for the receipts; by default one per CPU)."""
+        INCUBATION_REPORT_CAP, INCUBATION_WORKERS (processes for the check's two passes
+        and for the receipts; by default one per CPU) and a file's budgets:
+        INCUBATION_MAX_SHEET_CELLS, INCUBATION_MAX_FILE_SECONDS, INCUBATION_MAX_WORKER_MB."""
         raw = home or os.environ.get("INCUBATION_HOME") or PROJECT_ROOT / "data"
         return cls(
             home=Path(raw).resolve(),
@@ -40,6 +44,21 @@ class Settings:
             report_problem_cap=int(os.environ.get("INCUBATION_REPORT_CAP", "1000")),
             max_file_mb=int(os.environ.get("INCUBATION_MAX_FILE_MB", "50")),
             workers=max(1, int(os.environ.get("INCUBATION_WORKERS") or os.cpu_count() or 1)),
+            max_sheet_cells=int(os.environ.get("INCUBATION_MAX_SHEET_CELLS", "10000000")),
+            max_file_seconds=float(os.environ.get("INCUBATION_MAX_FILE_SECONDS", "600")),
+            max_worker_mb=int(os.environ.get("INCUBATION_MAX_WORKER_MB", "6144")),
+        )
+
+    @property
+    def limits(self):
+        """The budgets every file is checked within (``safety.Limits``)."""
+        from .safety import Limits
+
+        return Limits(
+            max_file_bytes=self.max_file_mb * 1024 * 1024,
+            max_sheet_cells=self.max_sheet_cells,
+            max_file_seconds=self.max_file_seconds,
+            max_worker_mb=self.max_worker_mb,
         )
 
     # --- department-facing folders -------------------------------------------------

@@ -124,6 +124,18 @@ def _swap(tmp: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
+def sweep_leftovers(target: Path) -> list[Path]:
+    """The copies of ``target`` a publish killed midway left beside it (``.<name>.<pid>.tmp``
+    and its ``.wal``), removed: one run at a time, so none of them is being written."""
+    left = [
+        *target.parent.glob(f".{target.name}.*.tmp"),
+        *target.parent.glob(f".{target.name}.*.tmp.wal"),
+    ]
+    for path in left:
+        path.unlink(missing_ok=True)
+    return left
+
+
 def publish(settings: Settings) -> dict:
     """Checkpoint the build database and atomically swap in the analysts' copy.
 
@@ -138,6 +150,7 @@ def publish(settings: Settings) -> dict:
         con.close()
     target = settings.warehouse_db
     target.parent.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     shutil.copyfile(settings.build_db, tmp)
     with tmp.open("rb+") as fh:
@@ -168,8 +181,8 @@ def export_unit_marts(settings: Settings) -> dict[str, str]:
         for unit in units:
             target = settings.exports / unit / f"{unit}.duckdb"
             target.parent.mkdir(parents=True, exist_ok=True)
+            sweep_leftovers(target)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            tmp.unlink(missing_ok=True)
             con.execute(f"attach '{tmp}' as unit_export")
             try:
                 # every view dbt's create_unit_marts macro made for the unit (one list, in dbt)

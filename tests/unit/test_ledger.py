@@ -36,7 +36,8 @@ def test_schema_is_idempotent_and_registers(settings, contracts, tmp_path):
     with ledger.connect(settings.build_db, contracts) as con:
         ledger.ensure_schema(con, contracts)  # a second time changes nothing
         sid = register(con, path, "abc")
-        assert ledger.find_by_sha(con, "abc") == (sid, "received")
+        assert ledger.find_by_sha(con, "abc", "sci_tech_bureau") == (sid, "received")
+        assert ledger.find_by_sha(con, "abc", "digital_park_mc") is None  # another unit's
         ledger.update(con, sid, status=ledger.STATUS_LOADED, rows_loaded=3)
         row = ledger.get(con, sid)
         assert (row["status"], row["rows_loaded"], row["file_name"]) == ("loaded", 3, "a.xlsx")
