@@ -6,6 +6,7 @@ COPY --chown=airflow:root requirements.lock /opt/project/requirements.lock
 RUN pip install --no-cache-dir -r /opt/project/requirements.lock
 
 COPY --chown=airflow:root pyproject.toml README.md /opt/project/
+COPY --chown=airflow:root src /opt/project/src
 COPY --chown=airflow:root plugins /opt/project/plugins
 COPY --chown=airflow:root dags /opt/project/dags
 COPY --chown=airflow:root include /opt/project/include

@@ -15,10 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-from incubation import ledger
 from incubation.contracts import load_contracts
 from incubation.settings import Settings
-from incubation.warehouse import run_dbt
+from incubation.store import ledger
+from incubation.store.warehouse import run_dbt
 
 
 def main(csv_dir: Path) -> dict:

@@ -38,11 +38,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from incubation.airflow_env import airflow_env
-from incubation.metering import tree_memory
-
 from bench.common import append_results, machine_line, versions_line
 from bench.generate import generate
+from incubation.pipeline.airflow_env import airflow_env
+from incubation.pipeline.metering import tree_memory
 
 VENV_BIN = Path(sys.executable).parent
 PROJECT = Path(__file__).resolve().parents[1]

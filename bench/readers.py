@@ -16,14 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from incubation.contracts import load_contracts, load_units
-from incubation.demo import build_world, write_xlsx
-from incubation.parsing import parse_sheets
-from incubation.readers import read_file
-from incubation.settings import Settings
-
 from bench.common import append_results, machine_line, versions_line
 from bench.generate import HISTORY, ROSTER_SCALE
+from incubation.contracts import load_contracts, load_units
+from incubation.demo import build_world, write_xlsx
+from incubation.parsing.readers import read_file
+from incubation.parsing.sheets import parse_sheets
+from incubation.settings import Settings
 
 
 def roster_rows(n: int) -> list[dict]:

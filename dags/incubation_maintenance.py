@@ -27,24 +27,24 @@ from airflow.sdk import dag, task
 def incubation_maintenance():
     @task
     def archive_retention() -> list[str]:
-        from incubation.maintenance import apply_archive_retention
         from incubation.settings import Settings
+        from incubation.store.maintenance import apply_archive_retention
 
         days = float(os.environ.get("INCUBATION_ARCHIVE_RETENTION_DAYS", "3650"))
         return apply_archive_retention(Settings.from_env(), days)
 
     @task
     def old_quarantine() -> str:
-        from incubation.maintenance import list_old_quarantine
         from incubation.settings import Settings
+        from incubation.store.maintenance import list_old_quarantine
 
         days = float(os.environ.get("INCUBATION_QUARANTINE_DAYS", "30"))
         return str(list_old_quarantine(Settings.from_env(), days))
 
     @task
     def checkpoint() -> None:
-        from incubation.maintenance import checkpoint as run_checkpoint
         from incubation.settings import Settings
+        from incubation.store.maintenance import checkpoint as run_checkpoint
 
         run_checkpoint(Settings.from_env())
 

@@ -27,7 +27,7 @@ Every night at 02:00 (Asia/Shanghai) this DAG takes the files the responsible un
    0.1 s of work (bench/RESULTS.md, session 10).
 
 Every stage can be rerun: the ledger records what was done. Domain logic lives in the
-`incubation` package under `plugins/`; this file only wires the stages together.
+`incubation` package (`src/incubation/`); this file only wires the stages together.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _alert(context) -> None:
     provider when INCUBATION_ALERT_EMAILS (comma-separated) is set."""
     import os
 
-    from incubation.alerts import write_alert
+    from incubation.answers.alerts import write_alert
     from incubation.settings import Settings
 
     ti = context["ti"]
@@ -85,7 +85,7 @@ def incubation_nightly():
     def check(logical_date=None, run_id=None) -> dict:
         """The night's new files, then their verdicts; falsy (the rest of the night skipped)
         when nothing is new and the warehouse is current."""
-        from incubation import pipeline
+        from incubation.pipeline import stages as pipeline
         from incubation.settings import Settings
 
         settings = Settings.from_env()
@@ -99,14 +99,14 @@ def incubation_nightly():
 
     @task(**IO_RETRIES)
     def load(checked: dict) -> list[dict]:
-        from incubation import pipeline
+        from incubation.pipeline import stages as pipeline
         from incubation.settings import Settings
 
         return pipeline.load(Settings.from_env(), pipeline.handed_over(checked))
 
     @task
     def build_warehouse(outcomes: list[dict]) -> dict:
-        from incubation import pipeline
+        from incubation.pipeline import stages as pipeline
         from incubation.settings import Settings
 
         return pipeline.build(Settings.from_env())
@@ -114,7 +114,7 @@ def incubation_nightly():
     @task(outlets=[WAREHOUSE], **IO_RETRIES)
     def publish(checked: dict, outcomes: list[dict], dbt_summary: dict, run_id=None) -> dict:
         """The analysts' copy and the units' exports, then the run's summary (returned)."""
-        from incubation import pipeline
+        from incubation.pipeline import stages as pipeline
         from incubation.settings import Settings
 
         settings = Settings.from_env()

@@ -27,8 +27,8 @@ WAREHOUSE = Asset(name="incubation_warehouse", uri="file:///incubation/warehouse
 def incubation_reports():
     @task(retries=2)
     def unit_reports() -> dict[str, str]:
+        from incubation.answers.unit_workbooks import write_all_unit_reports
         from incubation.settings import Settings
-        from incubation.unit_reports import write_all_unit_reports
 
         return write_all_unit_reports(Settings.from_env())
 

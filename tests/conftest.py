@@ -50,7 +50,7 @@ def units(project_settings):
 @pytest.fixture(scope="session")
 def runner(project_settings, contracts):
     """One GX context for the session (importing GX costs seconds)."""
-    from incubation.validation import SuiteRunner
+    from incubation.checks.suites import SuiteRunner
 
     return SuiteRunner(
         project_settings.expectations_dir, project_settings.seeds_dir, list(contracts)

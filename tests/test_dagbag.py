@@ -47,9 +47,10 @@ def test_parsing_the_dag_file_imports_nothing_heavy():
     assert out.stdout.strip().splitlines()[-1:] in ([], [""])
 
 
-def test_domain_package_is_not_loaded_as_an_airflow_plugin():
-    from airflow._shared.module_loading import find_path_from_directory
+def test_domain_package_lives_outside_the_plugins_folder():
+    import incubation
 
-    plugins = Path(__file__).resolve().parents[1] / "plugins"
-    found = find_path_from_directory(str(plugins), ".airflowignore", "glob")
-    assert [p for p in found if p.endswith(".py")] == []
+    root = Path(__file__).resolve().parents[1]
+    package = Path(incubation.__file__).resolve().parent
+    assert package == root / "src" / "incubation"
+    assert not (root / "plugins" / "incubation").exists()

@@ -11,9 +11,9 @@ import json
 import duckdb
 import pendulum
 import pytest
+
 from incubation.demo import build_world, write_inbox
 from incubation.demo import write_xlsx as write_template_xlsx
-
 from tests.helpers import write_xlsx
 from tests.integration.test_nightly import (
     ZONES,

@@ -9,8 +9,8 @@ import shutil
 
 import duckdb
 import pytest
-from incubation.demo import build_world, write_inbox
 
+from incubation.demo import build_world, write_inbox
 from tests.integration.test_recovery import night
 
 pytestmark = pytest.mark.integration

@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import pendulum
 import pytest
-from incubation import checking
-from incubation.demo import build_world, write_inbox
 
+from incubation.checks import verdicts as checking
+from incubation.demo import build_world, write_inbox
 from tests import hostile
 
 pytestmark = pytest.mark.integration

@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 import pendulum
 import pytest
-from incubation.demo import build_world, refused_files, spoiled_rows, unreported, write_inbox
-from incubation.normalise import quarter_end
-from incubation.reference import read_seed
 
+from incubation.checks.reference import read_seed
+from incubation.demo import build_world, refused_files, spoiled_rows, unreported, write_inbox
+from incubation.parsing.normalise import quarter_end
 from tests.helpers import write_xlsx
 
 pytestmark = pytest.mark.integration

@@ -12,8 +12,9 @@ from pathlib import Path
 import duckdb
 import pendulum
 import pytest
+
 from incubation.demo import build_world, write_inbox
-from incubation.rebuild import rebuild
+from incubation.store.rebuild import rebuild
 
 pytestmark = pytest.mark.integration
 READER = Path(__file__).with_name("reader.py")
@@ -115,7 +116,7 @@ def test_readers_idempotency_and_rebuild(settings, contracts, nightly_dag, tmp_p
 RELEASED = """
 import os, sys
 from incubation.settings import Settings
-from incubation.warehouse import release_dbt, run_dbt
+from incubation.store.warehouse import release_dbt, run_dbt
 run_dbt(Settings.from_env(sys.argv[1]), "parse")
 if sys.argv[2] == "release":
     release_dbt()

@@ -9,9 +9,11 @@ import datetime as dt
 
 import duckdb
 import pytest
-from incubation import filing, pipeline, warehouse
+
 from incubation.demo import build_world, write_inbox
+from incubation.pipeline import stages as pipeline
 from incubation.settings import Settings
+from incubation.store import filing, warehouse
 
 pytestmark = pytest.mark.integration
 TODAY = dt.date(2026, 1, 15)

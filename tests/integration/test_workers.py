@@ -9,8 +9,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from incubation import checking, pipeline
+
+from incubation.checks import verdicts as checking
 from incubation.demo import build_world, write_inbox
+from incubation.pipeline import stages as pipeline
 from incubation.settings import Settings
 
 pytestmark = pytest.mark.integration

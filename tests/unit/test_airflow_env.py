@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 
-from incubation.airflow_env import airflow_env
+from incubation.pipeline.airflow_env import airflow_env
 
 
 def test_one_long_jwt_secret_for_every_component(tmp_path):

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from incubation.alerts import write_alert
+from incubation.answers.alerts import write_alert
 
 
 def test_alert_file(settings):
@@ -27,7 +27,7 @@ def test_an_alert_that_cannot_be_written_is_still_logged(settings, caplog):
 
 
 def test_a_killed_publish_leaves_no_copies_behind(tmp_path):
-    from incubation.warehouse import sweep_leftovers
+    from incubation.store.warehouse import sweep_leftovers
 
     target = tmp_path / "incubation.duckdb"
     target.write_bytes(b"published")

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from incubation.cells import read_column, typed_array
+
 from incubation.contracts import Column, load_units
-from incubation.parsing import _read_cell, _Spec
+from incubation.parsing.cells import read_column, typed_array
+from incubation.parsing.sheets import _read_cell, _Spec
 
 UNITS = load_units(Path(__file__).parents[2] / "include" / "contracts")
 

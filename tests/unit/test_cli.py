@@ -4,7 +4,6 @@
 import json
 
 from incubation.cli import main
-
 from tests.helpers import write_xlsx
 
 # fmt: off
@@ -42,8 +41,7 @@ def test_validate_never_shows_a_traceback(settings, tmp_path, capsys, monkeypatc
     (exit 1); what cannot be checked at all exits 2 with a reason, never a traceback."""
     import os
 
-    from incubation import checking
-
+    from incubation.checks import verdicts as checking
     from tests import hostile
 
     valid = hostile.valid_report(tmp_path / "valid.xlsx", "YZ-FH-0001")

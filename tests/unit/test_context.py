@@ -3,8 +3,9 @@
 import datetime as dt
 
 import pandas as pd
-from incubation.context import add_batch, merge_context
-from incubation.rules import SEVERAL, CheckContext, context_key
+
+from incubation.checks.context import add_batch, merge_context
+from incubation.checks.rules import SEVERAL, CheckContext, context_key
 
 TODAY = dt.date(2026, 1, 15)
 KEY = ("YZ-FH-0001", "2025Q3")
@@ -117,7 +118,8 @@ def test_the_first_night_reads_no_warehouse_rows(tmp_path):
     """Before the first build there is no staging to read: the context holds only the
     night's rows, and reading the warehouse is no error."""
     import duckdb
-    from incubation.context import add_warehouse
+
+    from incubation.checks.context import add_warehouse
 
     db = tmp_path / "build.duckdb"
     duckdb.connect(str(db)).close()  # the ledger's file, no staging in it yet

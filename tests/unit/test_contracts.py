@@ -4,6 +4,7 @@ suites only name columns their contract has."""
 import json
 
 import pytest
+
 from incubation.contracts import split_header_unit
 
 TEMPLATES = {"carrier_registry", "carrier_period_report", "incubatee_roster", "carrier_recognition"}

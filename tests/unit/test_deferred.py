@@ -6,8 +6,8 @@ from pathlib import Path
 
 SCRIPT = """
 import sys
-from incubation.validation import SuiteRunner, UNUSED_BY_SUITES
-from incubation.deferred import Deferred
+from incubation.checks.suites import SuiteRunner, UNUSED_BY_SUITES
+from incubation.checks.deferred import Deferred
 runner = SuiteRunner(EXPECTATIONS, SEEDS, ["carrier_registry"])
 assert "scipy.stats._stats_py" not in sys.modules and "altair.vegalite" not in sys.modules
 assert all(isinstance(sys.modules[name], Deferred) for name in UNUSED_BY_SUITES)
@@ -31,7 +31,7 @@ def test_gx_imports_without_the_modules_our_suites_do_not_use(settings):
     result = subprocess.run(
         [sys.executable, "-c", code + SCRIPT],
         cwd=root,
-        env={"PYTHONPATH": str(root / "plugins"), "GX_ANALYTICS_ENABLED": "false"},
+        env={"PYTHONPATH": str(root / "src"), "GX_ANALYTICS_ENABLED": "false"},
         capture_output=True,
         text=True,
         timeout=300,

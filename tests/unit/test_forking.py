@@ -6,7 +6,8 @@ import os
 import time
 
 import pytest
-from incubation.forking import run_forked
+
+from incubation.checks.workers import run_forked
 
 
 class Boom(Exception):

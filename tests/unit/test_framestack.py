@@ -4,8 +4,9 @@ import resource
 import sys
 
 import pytest
-from incubation.framestack import roomy
-from incubation.metering import metered
+
+from incubation.pipeline.framestack import roomy
+from incubation.pipeline.metering import metered
 
 LOOPS = 2000
 

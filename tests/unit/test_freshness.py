@@ -4,8 +4,8 @@ import datetime as dt
 import shutil
 from dataclasses import replace
 
-from incubation import freshness, ledger
 from incubation.settings import PROJECT_ROOT, Settings
+from incubation.store import freshness, ledger
 
 TODAY = dt.date(2026, 3, 10)
 

@@ -3,8 +3,8 @@
 import gc
 import os
 
-from incubation.gcpolicy import THRESHOLDS, fewer_collections
-from incubation.metering import metered
+from incubation.pipeline.gcpolicy import THRESHOLDS, fewer_collections
+from incubation.pipeline.metering import metered
 from incubation.settings import Settings
 
 

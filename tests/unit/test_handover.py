@@ -1,7 +1,8 @@
 """What the check task hands the rest of the night: a small XCom naming the verdicts' file."""
 
 import pytest
-from incubation import pipeline
+
+from incubation.pipeline import stages as pipeline
 
 
 def test_the_verdicts_wait_in_a_file_the_xcom_names(settings):

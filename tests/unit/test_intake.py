@@ -4,7 +4,7 @@ named, never followed."""
 import os
 import time
 
-from incubation.intake import LINK_ZH, is_settled, scan_inbox
+from incubation.intake.inbox import LINK_ZH, is_settled, scan_inbox
 
 
 def test_scan_inbox(tmp_path):

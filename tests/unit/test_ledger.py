@@ -2,9 +2,9 @@
 
 import dataclasses
 
-from incubation import ledger
+from incubation.checks.problems import Problem
 from incubation.contracts import Column
-from incubation.problems import Problem
+from incubation.store import ledger
 
 
 def register(con, path, sha256, status=ledger.STATUS_RECEIVED, unit="sci_tech_bureau") -> int:
@@ -120,7 +120,7 @@ def test_a_night_of_submissions_in_one_statement_each(settings, contracts, tmp_p
 def test_a_report_reads_its_first_problems_and_counts_them_all(settings, contracts, tmp_path):
     """The night's reports read at most the cap of problems per file (errors first, then by
     sheet and row), and the counts of all of them."""
-    from incubation.pipeline import _problems_of
+    from incubation.pipeline.stages import _problems_of
 
     with ledger.connect(settings.build_db, contracts) as con:
         ids = register_files(

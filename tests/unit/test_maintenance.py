@@ -4,7 +4,7 @@ import json
 import os
 import time
 
-from incubation.maintenance import apply_archive_retention, list_old_quarantine
+from incubation.store.maintenance import apply_archive_retention, list_old_quarantine
 
 
 def touch(path, age_days):

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from incubation.parsing import parse_sheets
-from incubation.readers import UnreadableFile, read_file
-from incubation.safety import inspect
 
+from incubation.parsing.readers import UnreadableFile, read_file
+from incubation.parsing.safety import inspect
+from incubation.parsing.sheets import parse_sheets
 from tests.helpers import write_csv, write_openpyxl, write_xls, write_xlsx
 
 KEY = ["source_row", "period", "carrier_id", "area_m2_eop", "incubatees_eop", "teams_eop"]

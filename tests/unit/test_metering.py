@@ -2,7 +2,7 @@
 
 import json
 
-from incubation.metering import measure, metered
+from incubation.pipeline.metering import measure, metered
 
 
 def test_a_metered_stage_records_its_cost(settings, monkeypatch):
@@ -42,7 +42,8 @@ def test_forked_workers_share_their_parents_pages_once_and_their_cpu_counts():
     import os
 
     import psutil
-    from incubation.metering import tree_memory
+
+    from incubation.pipeline.metering import tree_memory
 
     block = bytearray(256 * 2**20)
     for i in range(0, len(block), 4096):

@@ -12,9 +12,9 @@ import zipfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from incubation.checking import check_files
-from incubation.problems import ACCEPTED, REJECTED
 
+from incubation.checks.problems import ACCEPTED, REJECTED
+from incubation.checks.verdicts import check_files
 from tests import hostile
 
 COUNTER = itertools.count()

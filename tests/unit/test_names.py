@@ -3,8 +3,8 @@ for byte, and every name made from it fits and never collides."""
 
 import os
 
-from incubation.names import NAME_MAX, display_name, fit, path_text, text_path
-from incubation.reports import report_stem
+from incubation.answers.receipts import report_stem
+from incubation.intake.names import NAME_MAX, display_name, fit, path_text, text_path
 
 
 def test_gbk_bytes_read_as_the_contact_wrote_them(tmp_path):

@@ -3,7 +3,8 @@
 import datetime as dt
 
 import pytest
-from incubation import normalise as n
+
+from incubation.parsing import normalise as n
 
 
 @pytest.mark.parametrize("raw", ["", "—", "-", "/", "无", "暂无", "  ", None, "N/A"])

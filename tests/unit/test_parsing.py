@@ -3,9 +3,9 @@
 import datetime as dt
 
 import pytest
-from incubation.parsing import parse_sheets
-from incubation.readers import UnreadableFile, read_file
 
+from incubation.parsing.readers import UnreadableFile, read_file
+from incubation.parsing.sheets import parse_sheets
 from tests.helpers import write_csv, write_xlsx
 
 REPORT_HEADER = [

@@ -6,8 +6,9 @@ import datetime as dt
 
 from hypothesis import given
 from hypothesis import strategies as st
-from incubation import normalise as n
-from incubation.rollup import months_of
+
+from incubation.parsing import normalise as n
+from incubation.parsing.rollup import months_of
 
 YEARS = st.integers(min_value=2000, max_value=2099)
 QUARTERS = st.integers(min_value=1, max_value=4)

@@ -13,7 +13,7 @@ PROGRAM = textwrap.dedent(
     """
     import atexit, gc, sys
     sys.path.insert(0, {plugins!r})
-    from incubation.metering import metered
+    from incubation.pipeline.metering import metered
     from incubation.settings import Settings
 
     # registered before the stage: runs after the callbacks the stage registered
@@ -32,7 +32,7 @@ PROGRAM = textwrap.dedent(
 
 def exits(tmp_path, run_stage: bool) -> str:
     program = PROGRAM.format(
-        plugins=str(PROJECT_ROOT / "plugins"), home=str(tmp_path / "home"), run_stage=run_stage
+        plugins=str(PROJECT_ROOT / "src"), home=str(tmp_path / "home"), run_stage=run_stage
     )
     done = subprocess.run(
         [sys.executable, "-c", program], capture_output=True, text=True, check=True

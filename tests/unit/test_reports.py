@@ -4,7 +4,8 @@ reports written by forked writers are the same as written one by one."""
 from pathlib import Path
 
 import openpyxl
-from incubation.reports import build_report, write_report, write_reports
+
+from incubation.answers.receipts import build_report, write_report, write_reports
 
 
 def test_report_workbook_lists_every_problem(tmp_path):

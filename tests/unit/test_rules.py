@@ -11,9 +11,8 @@ import random
 
 import pandas as pd
 import pytest
-from incubation.demo import make_uscc
-from incubation.parsing import to_frame
-from incubation.rules import (
+
+from incubation.checks.rules import (
     RULES,
     SEVERAL,
     Carrier,
@@ -22,6 +21,8 @@ from incubation.rules import (
     run_rules,
     run_rules_stacked,
 )
+from incubation.demo import make_uscc
+from incubation.parsing.sheets import to_frame
 
 D = dt.date
 RNG = random.Random(5)
@@ -296,7 +297,7 @@ UNIT = {"carrier_recognition": "sci_tech_bureau"}
 
 
 def context(unit: str) -> CheckContext:
-    from incubation.context import reference_context
+    from incubation.checks.context import reference_context
     from incubation.settings import Settings
 
     ctx = reference_context(Settings.from_env("/tmp/unused").seeds_dir, D(2026, 1, 15))

@@ -6,9 +6,9 @@ import io
 import zipfile
 
 import pytest
-from incubation.checking import ACCEPTED, REJECTED, check_files
-from incubation.safety import Limits, inspect
 
+from incubation.checks.verdicts import ACCEPTED, REJECTED, check_files
+from incubation.parsing.safety import Limits, inspect
 from tests.helpers import write_xlsx
 
 ROWS = [["报告期", "载体编码", "期末载体面积", "期末在孵企业数", "期末在孵创业团队数"]]

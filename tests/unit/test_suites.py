@@ -11,10 +11,10 @@ import datetime as dt
 import random
 
 import pytest
-from incubation.demo import make_uscc
-from incubation.parsing import to_frame
-from incubation.validation import load_suite_json
 
+from incubation.checks.suites import load_suite_json
+from incubation.demo import make_uscc
+from incubation.parsing.sheets import to_frame
 from tests.unit.test_rules import BASE
 
 TEMPLATES = sorted(BASE)

@@ -5,10 +5,9 @@ template, naming each missing column, the header row and the nearest header writ
 import json
 
 from incubation.cli import main
-from incubation.layout import find_near_header
-from incubation.parsing import parse_sheets
-from incubation.readers import read_file
-
+from incubation.parsing.layout import find_near_header
+from incubation.parsing.readers import read_file
+from incubation.parsing.sheets import parse_sheets
 from tests.helpers import write_xlsx
 
 PERIOD = "孵化载体运营情况季报"

@@ -5,9 +5,10 @@ import filecmp
 from pathlib import Path
 
 import openpyxl
-from incubation.parsing import parse_sheets
-from incubation.readers import read_file
-from incubation.templates import write_templates
+
+from incubation.answers.templates import write_templates
+from incubation.parsing.readers import read_file
+from incubation.parsing.sheets import parse_sheets
 
 SHIPPED = Path(__file__).resolve().parents[2] / "include" / "templates"
 

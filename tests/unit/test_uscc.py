@@ -3,7 +3,8 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from incubation import uscc
+
+from incubation.checks import uscc
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,7 @@ row and the column as headed in the contact's file."""
 import datetime as dt
 import os
 
-from incubation.checking import ACCEPTED, REJECTED, check_files
-
+from incubation.checks.verdicts import ACCEPTED, REJECTED, check_files
 from tests.helpers import write_xlsx
 
 TODAY = dt.date(2026, 1, 15)
@@ -102,7 +101,7 @@ def test_batches_and_spilled_rows_give_the_same_verdicts(
     """One file per batch, rows waiting on disk between the passes, verdicts handed to a sink
     as they are final: the same problems as all files at once (the registry of the first file
     authorises the roster of the others)."""
-    from incubation import checking
+    from incubation.checks import verdicts as checking
 
     paths = [
         write_xlsx(tmp_path / "good.xlsx", {"登记": REGISTRY, "名单": GOOD_ROSTER}),
@@ -141,7 +140,8 @@ def test_a_small_template_waits_for_one_gx_run_and_the_later_file_still_wins(
     first pass after the second: still, the second file's roster is the carrier-quarter's,
     as in file order, and the period report agrees with it. Stacks holding ``HOLD_ROWS``
     rows in all: every one runs."""
-    from incubation import checking, uscc
+    from incubation.checks import uscc
+    from incubation.checks import verdicts as checking
 
     code = "91350100M000200Y4"
     second = code + uscc.expected_check_character(code + "0")
@@ -219,8 +219,8 @@ def test_worker_processes_give_the_verdicts_of_one_process(
     the same verdicts, handed to the sink, as one process (the registry in the first file
     authorises the rosters of the others, wherever they were checked), and every GX
     validation's page in the Data Docs index."""
-    from incubation import checking
-    from incubation.validation import SuiteRunner
+    from incubation.checks import verdicts as checking
+    from incubation.checks.suites import SuiteRunner
 
     paths = [
         write_xlsx(tmp_path / "good.xlsx", {"登记": REGISTRY, "名单": GOOD_ROSTER}),
@@ -270,8 +270,8 @@ def test_a_worker_per_worker_bytes_of_files_and_the_largest_files_first(tmp_path
     one process takes them in file order."""
     import multiprocessing
 
-    from incubation import checking
-    from incubation.forking import Board
+    from incubation.checks import verdicts as checking
+    from incubation.checks.workers import Board
 
     monkeypatch.setattr(checking, "WORKER_BYTES", 100)
     files = []
@@ -312,8 +312,8 @@ def test_only_the_failed_expectations_run_again_for_their_rows(tmp_path, contrac
     every failing row. The result reads as one run: the suite's statistics, each failing row
     of each failed expectation (with the expectation as the suite holds it), and nothing
     more for the ones that held."""
-    from incubation.parsing import parse_sheets
-    from incubation.readers import read_file
+    from incubation.parsing.readers import read_file
+    from incubation.parsing.sheets import parse_sheets
 
     path = write_xlsx(tmp_path / "bad.xlsx", {"名单": BAD_ROSTER})
     frame = parse_sheets(read_file(path), contracts, units).frames["incubatee_roster"]
@@ -338,7 +338,7 @@ def test_only_the_failed_expectations_run_again_for_their_rows(tmp_path, contrac
 
 
 def test_a_suite_is_given_only_the_columns_it_names(runner):
-    from incubation.validation import suite_columns
+    from incubation.checks.suites import suite_columns
 
     doc = {
         "expectations": [
@@ -366,9 +366,8 @@ def test_nullable_numbers_reach_gx_as_numpy_where_nothing_is_lost(contracts, run
     wrong either way."""
     import random
 
-    from incubation import validation
-    from incubation.parsing import to_frame
-
+    from incubation.checks import suites as validation
+    from incubation.parsing.sheets import to_frame
     from tests.unit.test_suites import base_row
 
     rng = random.Random(5)

@@ -1,0 +1,1 @@
+"""Answers: what contacts, leaders and engineers get back (receipts, progress, alerts)."""

@@ -1,0 +1,1 @@
+"""Checks: the verdict on each file (GX suites, domain rules, workers)."""

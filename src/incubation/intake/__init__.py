@@ -1,0 +1,1 @@
+"""Intake: finding the settled files in the inbox, and naming them safely."""

@@ -1,0 +1,1 @@
+"""Parsing: a department file into typed canonical rows, sheet by sheet."""

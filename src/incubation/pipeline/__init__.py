@@ -1,0 +1,1 @@
+"""Pipeline: the nightly stages as plain functions, their metering and the run lock."""

@@ -1,0 +1,1 @@
+"""Store: the ledger, raw tables, the warehouse build and publish, archive and quarantine."""
