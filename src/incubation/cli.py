@@ -130,6 +130,7 @@ def _run(args: argparse.Namespace, env: dict, log_dir: Path) -> int:
     print(f"incubation_nightly {day}: running through Airflow (log: {log_path}) ...", flush=True)
     with log_path.open("w", encoding="utf-8") as log_file:
         for command in (["db", "migrate"], ["dags", "test", "incubation_nightly", day]):
+            since = dt.datetime.now(dt.UTC)
             result = subprocess.run(
                 [airflow, *command], env=env, stdout=log_file, stderr=subprocess.STDOUT
             )
@@ -137,7 +138,9 @@ def _run(args: argparse.Namespace, env: dict, log_dir: Path) -> int:
                 tail = log_path.read_text("utf-8", errors="replace").splitlines()[-40:]
                 print("\n".join(tail), file=sys.stderr)
                 print(f"airflow {' '.join(command)} failed; full log: {log_path}", file=sys.stderr)
-                return result.returncode
+                if command[0] == "dags":
+                    _end_killed_night(env, since, result.returncode, log_path)
+                return result.returncode if result.returncode > 0 else EXIT_ERROR
     summaries = sorted((Path(env["INCUBATION_HOME"]) / "runs").glob("*.json"), key=os.path.getmtime)
     if summaries:
         summary = json.loads(summaries[-1].read_text("utf-8"))
@@ -154,6 +157,37 @@ def _run(args: argparse.Namespace, env: dict, log_dir: Path) -> int:
         if summary["dbt"].get("docs"):
             print(f"dbt docs of the warehouse: {summary['dbt']['docs']}")
     return 0
+
+
+def _end_killed_night(env: dict, since: dt.datetime, returncode: int, log_path: Path) -> None:
+    """The night's process ended without finishing its run (killed, or Airflow itself failed):
+    its run and unfinished tasks are marked failed, and, as no task's failure callback could
+    write one, the engineers get an alert."""
+    stamp = since.isoformat()
+    ended = subprocess.run(
+        [sys.executable, "-m", "incubation.pipeline.airflow_runs", "incubation_nightly", stamp],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    run_ids = [line[6:] for line in ended.stdout.splitlines() if line.startswith("ended ")]
+    if ended.returncode != 0:
+        print(f"could not mark the run failed: {ended.stderr[-500:]}", file=sys.stderr)
+    if returncode >= 0 and not run_ids:
+        return  # the run ended itself, failed: its task's callback alerted
+    from incubation.answers.alerts import write_alert
+    from incubation.settings import Settings
+
+    how = f"killed by signal {-returncode}" if returncode < 0 else f"exit code {returncode}"
+    path = write_alert(
+        Settings.from_env(env["INCUBATION_HOME"]),
+        dag_id="incubation_nightly",
+        task_id="(airflow dags test)",
+        run_id=", ".join(run_ids) or "(none recorded)",
+        error=f"the night's process ended before its run did ({how}); log: {log_path}; "
+        f"runs marked failed: {', '.join(run_ids) or 'none'}",
+    )
+    print(f"alert written: {path}", file=sys.stderr)
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
