@@ -137,3 +137,39 @@ def test_dbt_semaphores_released_before_a_task_leaves(tmp_path, release):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert ("leaked semaphore" in done.stderr) is not release
+
+
+FREED = """
+import subprocess, sys
+import duckdb
+from incubation.contracts import load_contracts
+from incubation.settings import Settings
+from incubation.store import ledger
+from incubation.store.warehouse import run_dbt
+settings = Settings.from_env(sys.argv[1])
+settings.ensure_dirs()
+with ledger.connect(settings.build_db, load_contracts(settings.contracts_dir)):
+    pass
+run_dbt(settings, "build")
+run_dbt(settings, "docs", "generate", "--no-compile")
+# another configuration in this process: refused while dbt's DuckDB is still open here
+duckdb.connect(str(settings.build_db), read_only=True).close()
+# another process writing: refused while this one holds the file's lock
+other = "import duckdb, sys; duckdb.connect(sys.argv[1]).close()"
+subprocess.run([sys.executable, "-c", other, str(settings.build_db)], check=True)
+print("free")
+"""
+
+
+def test_the_build_database_is_free_once_dbt_returns(tmp_path):
+    """After ``run_dbt`` (a full build and the docs, as the build stage runs them), the build
+    database opens read-only in the same process and read-write from another: nothing of
+    dbt's still holds it."""
+    done = subprocess.run(
+        [sys.executable, "-c", FREED, str(tmp_path / "home")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().endswith("free")

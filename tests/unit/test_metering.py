@@ -67,3 +67,50 @@ def test_forked_workers_share_their_parents_pages_once_and_their_cpu_counts():
     assert rss_sum - shared > 200 * 2**20  # the block, counted twice by RSS, once here
     assert shared >= len(block)
     assert figures["cpu_s"] >= 0.25  # the parent itself only waits
+
+
+def test_a_metered_stage_runs_as_it_would_unmetered(settings):
+    """Measuring changes nothing about how the stage runs: it is called by the wrapper
+    itself (no frame of another function between them), under the collector's thresholds
+    and frozen objects as the caller had them."""
+    import gc
+    import traceback
+
+    @metered("probe")
+    def stage(settings):
+        callers = [frame.name for frame in traceback.extract_stack()[-3:-1]]
+        return callers, gc.get_threshold(), gc.get_freeze_count()
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    callers, threshold, frozen = stage(settings)
+    assert callers == ["test_a_metered_stage_runs_as_it_would_unmetered", "wrapper"]
+    assert (threshold, frozen) == before
+
+
+EXITS = """
+import atexit, gc, sys
+from incubation.pipeline.metering import metered
+from incubation.settings import Settings
+
+# registered before the stage: runs after anything the stage registered
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0))
+
+@metered("check")
+def stage(settings):
+    return 1
+
+stage(Settings.from_env(sys.argv[1]))
+"""
+
+
+def test_a_process_that_ran_a_stage_exits_as_python_does(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", EXITS, str(tmp_path / "home")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "frozen at exit: False"

@@ -17,13 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from incubation.checks.deferred import defer
 from incubation.checks.problems import SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_WARNING, Problem
 from incubation.checks.reference import seed_column
 
 DOCS_SITE = "nightly"
-# what GX imports for expectations and charts our suites do not use (see ``deferred``)
-UNUSED_BY_SUITES = ("scipy.stats", "altair")
 GX_SEVERITY = {"critical": SEVERITY_ERROR, "warning": SEVERITY_WARNING, "info": SEVERITY_INFO}
 
 
@@ -99,16 +96,9 @@ class SuiteRunner:
     ):
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
-        defer(*UNUSED_BY_SUITES)
         import great_expectations as gx
         from great_expectations.core import ExpectationSuite
         from great_expectations.data_context.types.base import ProgressBarsConfig
-        from great_expectations.execution_engine import pandas_execution_engine
-
-        # GX md5-fingerprints every batch smaller than this many bytes, for a batch marker
-        # nothing here reads (the ledger keeps each file's sha256): 0.1 s of each 0.65 s
-        # run of the S=10 roster stack (session 11)
-        pandas_execution_engine.HASH_THRESHOLD = 0
 
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(

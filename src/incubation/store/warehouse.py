@@ -10,7 +10,6 @@ from pathlib import Path
 
 import duckdb
 
-from incubation.pipeline.gcpolicy import fewer_collections
 from incubation.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,17 +47,17 @@ def dbt_args(settings: Settings, *args: str) -> list[str]:
 
 
 def release_dbt_connection() -> None:
-    """dbt-duckdb keeps its DuckDB connection open after an invocation; close it, so that the
-    build database is free (for the publish copy, a rebuild, other configurations) as soon as
-    dbt is done. Uses the adapter's class-level environment, which has no public close."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
+    """Close what dbt opened on the build database, so that the file is free (for the publish
+    copy, a rebuild, another process) as soon as dbt is done. dbt-duckdb keeps one DuckDB
+    environment per process after an invocation; ``reset_adapters`` (dbt's factory) closes the
+    adapters' connections and drops the adapters, and the connection manager's
+    ``close_all_connections`` (the adapter's own exit hook) drops the environment, whose
+    DuckDB connection then has no reference left and closes."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.adapters.factory import reset_adapters
 
-    with manager._LOCK:
-        if manager._ENV is not None:
-            try:
-                manager._ENV.close()
-            finally:
-                manager._ENV = None
+    reset_adapters()
+    DuckDBConnectionManager.close_all_connections()
 
 
 def release_dbt() -> None:
@@ -67,8 +66,8 @@ def release_dbt() -> None:
     semaphores, which a resource tracker process unlinks if their owner never did. A task
     process under the scheduler leaves by ``os._exit``, so dbt's were never released, and the
     tracker wrote "There appear to be 2 leaked semaphore objects" into every build task's log
-    as an error. Collected here (~0.2 s), they are unlinked as they go. (The DuckDB
-    connection is closed already: ``run_dbt`` does it after every invocation.)"""
+    as an error. Collected here, they are unlinked as they go. (The DuckDB connection is
+    closed already: ``run_dbt`` does it after every invocation.)"""
     import gc
 
     from dbt.adapters.factory import reset_adapters
@@ -92,10 +91,7 @@ def run_dbt(settings: Settings, *args: str) -> dict:
     )
     args = dbt_args(settings, *args)
     try:
-        # as in every stage (``metering.metered``), so that the bench's floor, which calls
-        # this without a stage, builds with the same collector
-        with fewer_collections():
-            result = dbtRunner().invoke(args)
+        result = dbtRunner().invoke(args)
     finally:
         release_dbt_connection()
     nodes = []
