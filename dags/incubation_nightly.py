@@ -85,7 +85,7 @@ def incubation_nightly():
     def check(logical_date=None, run_id=None) -> dict:
         """The night's new files, then their verdicts; falsy (the rest of the night skipped)
         when nothing is new and the warehouse is current."""
-        from incubation.pipeline import stages as pipeline
+        from incubation import pipeline
         from incubation.settings import Settings
 
         settings = Settings.from_env()
@@ -99,14 +99,14 @@ def incubation_nightly():
 
     @task(**IO_RETRIES)
     def load(checked: dict) -> list[dict]:
-        from incubation.pipeline import stages as pipeline
+        from incubation import pipeline
         from incubation.settings import Settings
 
         return pipeline.load(Settings.from_env(), pipeline.handed_over(checked))
 
     @task
     def build_warehouse(outcomes: list[dict]) -> dict:
-        from incubation.pipeline import stages as pipeline
+        from incubation import pipeline
         from incubation.settings import Settings
 
         return pipeline.build(Settings.from_env())
@@ -114,7 +114,7 @@ def incubation_nightly():
     @task(outlets=[WAREHOUSE], **IO_RETRIES)
     def publish(checked: dict, outcomes: list[dict], dbt_summary: dict, run_id=None) -> dict:
         """The analysts' copy and the units' exports, then the run's summary (returned)."""
-        from incubation.pipeline import stages as pipeline
+        from incubation import pipeline
         from incubation.settings import Settings
 
         settings = Settings.from_env()

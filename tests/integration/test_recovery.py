@@ -10,8 +10,8 @@ import datetime as dt
 import duckdb
 import pytest
 
+from incubation import pipeline
 from incubation.demo import build_world, write_inbox
-from incubation.pipeline import stages as pipeline
 from incubation.settings import Settings
 from incubation.store import filing, warehouse
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from incubation import pipeline
 from incubation.checks import verdicts as checking
 from incubation.demo import build_world, write_inbox
-from incubation.pipeline import stages as pipeline
+from incubation.pipeline import checking as check_stage
 from incubation.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -57,9 +58,9 @@ def test_two_workers_stage_what_one_process_stages(tmp_path, contracts, monkeypa
     world = build_world(seed=5, quarters=("2025Q3", "2025Q4"), scale=0.3)
     monkeypatch.setattr(checking, "WORKER_BYTES", 1)  # a small night gets workers all the same
     one = staged(Settings.from_env(tmp_path / "one"), 1, world, contracts)
-    monkeypatch.setattr(pipeline, "STAGE_ROWS", 50)  # staged in many files, not one a worker
+    monkeypatch.setattr(check_stage, "STAGE_ROWS", 50)  # staged in many files, not one a worker
     two = staged(Settings.from_env(tmp_path / "two"), 2, world, contracts)
-    assert len(list((tmp_path / "two" / "work" / pipeline.STAGED).glob("*"))) > 4
+    assert len(list((tmp_path / "two" / "work" / check_stage.STAGED).glob("*"))) > 4
     assert len(one) > 4  # runs for both workers
     assert {x["status"] for x in one} == {"accepted", "rejected"}
     assert sum(len(r) for x in one for r in x["rows_staged"].values()) > 100

@@ -2,7 +2,7 @@
 
 import pytest
 
-from incubation.pipeline import stages as pipeline
+from incubation import pipeline
 
 
 def test_the_verdicts_wait_in_a_file_the_xcom_names(settings):

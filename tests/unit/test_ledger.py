@@ -120,7 +120,7 @@ def test_a_night_of_submissions_in_one_statement_each(settings, contracts, tmp_p
 def test_a_report_reads_its_first_problems_and_counts_them_all(settings, contracts, tmp_path):
     """The night's reports read at most the cap of problems per file (errors first, then by
     sheet and row), and the counts of all of them."""
-    from incubation.pipeline.stages import _problems_of
+    from incubation.pipeline.answering import problems_of
 
     with ledger.connect(settings.build_db, contracts) as con:
         ids = register_files(
@@ -137,7 +137,7 @@ def test_a_report_reads_its_first_problems_and_counts_them_all(settings, contrac
         }
         ledger.stage_problems(con, found, tmp_path / "night.pq")  # one file for both
         ledger.replace_staged_problems(con, ids, [str(tmp_path / "night.pq")] * len(found))
-        found = _problems_of(con, ids, 3)
+        found = problems_of(con, ids, 3)
     assert set(found) == {many, few}  # a file without problems: nothing to read
     shown, counts = found[many]
     assert [(p["severity"], p["row"]) for p in shown] == [("E", 20), ("W", 3), ("W", 4)]
