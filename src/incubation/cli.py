@@ -205,10 +205,18 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
+    from incubation.pipeline.locking import STAGE_LOCK, DataHomeBusy, exclusive
     from incubation.store.rebuild import RebuildError, rebuild
 
-    try:
-        result = rebuild(Settings.from_env())
+    settings = Settings.from_env()
+    try:  # no night's stage runs while the warehouse is rebuilt under it
+        with exclusive(
+            settings.runs / STAGE_LOCK, "incubation rebuild", settings.stage_wait_seconds
+        ):
+            result = rebuild(settings)
+    except DataHomeBusy as busy:
+        print(f"另一个运行正在使用该数据目录，请等它结束后再重建: {busy.holder}", file=sys.stderr)
+        return EXIT_ERROR
     except RebuildError as exc:
         print(f"rebuild failed: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -30,13 +30,16 @@ class Settings:
     max_sheet_cells: int = 10_000_000
     max_file_seconds: float = 600.0
     max_worker_mb: int = 6144
+    stage_wait_seconds: float = 3600.0
 
     @classmethod
     def from_env(cls, home: str | os.PathLike | None = None) -> Settings:
         """Settings from INCUBATION_HOME, INCUBATION_SETTLE_SECONDS, INCUBATION_MAX_FILE_MB,
         INCUBATION_REPORT_CAP, INCUBATION_WORKERS (processes for the check's two passes
         and for the receipts; by default one per CPU) and a file's budgets:
-        INCUBATION_MAX_SHEET_CELLS, INCUBATION_MAX_FILE_SECONDS, INCUBATION_MAX_WORKER_MB."""
+        INCUBATION_MAX_SHEET_CELLS, INCUBATION_MAX_FILE_SECONDS, INCUBATION_MAX_WORKER_MB; and
+        INCUBATION_STAGE_WAIT_SECONDS, how long a stage waits for another run's stage on the
+        same data home before it fails."""
         raw = home or os.environ.get("INCUBATION_HOME") or PROJECT_ROOT / "data"
         return cls(
             home=Path(raw).resolve(),
@@ -47,6 +50,7 @@ class Settings:
             max_sheet_cells=int(os.environ.get("INCUBATION_MAX_SHEET_CELLS", "10000000")),
             max_file_seconds=float(os.environ.get("INCUBATION_MAX_FILE_SECONDS", "600")),
             max_worker_mb=int(os.environ.get("INCUBATION_MAX_WORKER_MB", "6144")),
+            stage_wait_seconds=float(os.environ.get("INCUBATION_STAGE_WAIT_SECONDS", "3600")),
         )
 
     @property

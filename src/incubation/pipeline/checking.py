@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,7 @@ from incubation.checks.problems import ACCEPTED
 from incubation.contracts import load_units
 from incubation.intake.names import display_name, path_text
 from incubation.pipeline.common import contracts_of, run_stem
+from incubation.pipeline.locking import one_at_a_time
 from incubation.pipeline.metering import metered
 from incubation.settings import Settings
 from incubation.store import ledger
@@ -24,11 +26,29 @@ log = logging.getLogger(__name__)
 
 
 STAGED = "_staged"  # the check's staged rows and problems, under the work area
-
-
 STAGE_ROWS = 100_000  # rows and problems a check process stages per parquet file
+ABANDONED_DAYS = 2  # a night's staging not loaded after this long is cleared by later checks
 
 
+def staging_dir(settings: Settings, run_id: str | None) -> Path:
+    """Where one night stages its rows and problems: a folder of its own, so that another
+    night's check never clears it before this night's load."""
+    return settings.work / STAGED / run_stem(run_id or "manual")
+
+
+def clear_abandoned(settings: Settings, days: float = ABANDONED_DAYS) -> None:
+    """Remove the staging of nights that never loaded it (their load, rerun now, says to
+    rerun their check)."""
+    cutoff = time.time() - days * 86400
+    for entry in (settings.work / STAGED).glob("*"):
+        if entry.stat().st_mtime < cutoff:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+@one_at_a_time
 @metered("check")
 def check(
     settings: Settings, files: list[dict], today: dt.date | None = None, run_id: str | None = None
@@ -49,7 +69,9 @@ def check(
     today = today or dt.date.today()
     spill = settings.work / "_spill"
     shutil.rmtree(spill, ignore_errors=True)
-    shutil.rmtree(settings.work / STAGED, ignore_errors=True)  # a rerun stages anew
+    staging = staging_dir(settings, run_id)
+    shutil.rmtree(staging, ignore_errors=True)  # a rerun stages anew
+    clear_abandoned(settings)
     verdicts = check_files(
         [(Path(item["path"]), item["unit_code"]) for item in files],
         contracts=contracts,
@@ -61,7 +83,7 @@ def check(
         context_read_only=False,
         limits=settings.limits,
         spill_dir=spill,
-        sink=_Stager(settings, [item["submission_id"] for item in files]),
+        sink=_Stager(staging, [item["submission_id"] for item in files]),
         workers=settings.workers,
     )
     shutil.rmtree(spill, ignore_errors=True)
@@ -85,17 +107,16 @@ class _Stager:
     the second pass, or the calling process). Its rows (when accepted) and its problems wait
     with the next verdicts' until they hold ``STAGE_ROWS`` rows, and are then written as one
     parquet file per template and one of problems
-    (``work/_staged/<pid>-<batch>-<name>.parquet``), named in each verdict's ``tables`` and
+    (``work/_staged/<run>/<pid>-<batch>-<name>.parquet``), named in each verdict's ``tables`` and
     ``problems_path``. A DuckDB ``COPY`` of a frame costs ~10 ms whatever its
     rows (registering a 33-column frame alone ~6 ms): per file and template, that was ~250
     of them at S=10, 2–3 s of each worker. One DuckDB connection per process, opened at the
     first write: after the check's workers were forked, so that they share no open DuckDB.
     ``close`` writes what waits."""
 
-    def __init__(self, settings: Settings, submission_ids: list[int]):
-        self.settings = settings
+    def __init__(self, folder: Path, submission_ids: list[int]):
         self.submission_ids = submission_ids
-        self.folder = settings.work / STAGED
+        self.folder = folder
         self.con: duckdb.DuckDBPyConnection | None = None
         self.batch = 0
         self.frames: dict[str, list] = {}  # template -> waiting frames, with submission_id
@@ -205,6 +226,7 @@ def handed_over(checked: dict) -> list[dict]:
         return json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise FileNotFoundError(
-            f"{path}: this run's verdicts are gone (every check clears {path.parent});"
+            f"{path}: this run's verdicts are gone (a check clears the staging of nights not"
+            f" loaded within {ABANDONED_DAYS} days, and a rerun check its own);"
             " rerun the run's check task before its load"
         ) from None

@@ -15,6 +15,7 @@ from incubation.intake.inbox import scan_inbox
 from incubation.intake.names import display_name, path_text, text_path
 from incubation.pipeline.answering import file_decided
 from incubation.pipeline.common import contracts_of, timestamp
+from incubation.pipeline.locking import one_at_a_time
 from incubation.pipeline.metering import metered
 from incubation.settings import Settings
 from incubation.store import filing, ledger
@@ -22,6 +23,7 @@ from incubation.store import filing, ledger
 log = logging.getLogger(__name__)
 
 
+@one_at_a_time
 @metered("discover")
 def discover(settings: Settings, run_id: str, now: float | None = None) -> list[dict]:
     """Register every settled new file in the ledger; return the ones to check."""

@@ -10,6 +10,7 @@ from incubation.checks.problems import ACCEPTED
 from incubation.pipeline.answering import file_away, reports_to_write, write_answers
 from incubation.pipeline.checking import staged_files
 from incubation.pipeline.common import contracts_of, timestamp
+from incubation.pipeline.locking import one_at_a_time
 from incubation.pipeline.metering import metered
 from incubation.settings import Settings
 from incubation.store import filing, ledger
@@ -17,6 +18,7 @@ from incubation.store import filing, ledger
 log = logging.getLogger(__name__)
 
 
+@one_at_a_time
 @metered("load")
 def load(settings: Settings, verdicts: list[dict]) -> list[dict]:
     """Load the night's decided files with their ledger rows in one transaction (all of them

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from incubation.pipeline.common import contracts_of
+from incubation.pipeline.locking import one_at_a_time
 from incubation.pipeline.metering import metered
 from incubation.settings import Settings
 from incubation.store import freshness, ledger
@@ -14,6 +15,7 @@ from incubation.store.warehouse import publish as publish_warehouse
 log = logging.getLogger(__name__)
 
 
+@one_at_a_time
 @metered("build")
 def build(settings: Settings) -> dict:
     """One dbt build (seeds, snapshots, models, tests), then, when the project changed since
@@ -40,6 +42,7 @@ def build(settings: Settings) -> dict:
         release_dbt()
 
 
+@one_at_a_time
 @metered("publish")
 def publish(settings: Settings) -> dict:
     """Swap in the analysts' copy, then rebuild every unit's export from it."""

@@ -7,6 +7,7 @@ import json
 import logging
 
 from incubation.pipeline.common import contracts_of, run_stem, timestamp
+from incubation.pipeline.locking import one_at_a_time
 from incubation.pipeline.metering import metered
 from incubation.settings import Settings
 from incubation.store import freshness, ledger
@@ -29,6 +30,7 @@ def quiet_night(settings: Settings, run_id: str, started_at: str, files: list[di
     return True
 
 
+@one_at_a_time
 @metered("summarise")
 def summarise(
     settings: Settings,
