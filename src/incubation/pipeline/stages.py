@@ -243,9 +243,9 @@ class _Stager:
     with the next verdicts' until they hold ``STAGE_ROWS`` rows, and are then written as one
     parquet file per template and one of problems
     (``work/_staged/<pid>-<batch>-<name>.parquet``), named in each verdict's ``tables`` and
-    ``problems_path``. A DuckDB ``COPY`` of a frame costs ~10 ms whatever its
-    rows (registering a 33-column frame alone ~6 ms): per file and template, that was ~250
-    of them at S=10, 2–3 s of each worker. One DuckDB connection per process, opened at the
+    ``problems_path``. A DuckDB ``COPY`` of a frame has a fixed cost whatever its rows, so
+    the frames of many files go out together rather than one per file and template. One
+    DuckDB connection per process, opened at the
     first write: after the check's workers were forked, so that they share no open DuckDB.
     ``close`` writes what waits."""
 
@@ -342,10 +342,9 @@ def hand_over(
 ) -> dict:
     """What the check hands the rest of the night (the check task's XCom): the verdicts wait
     beside the rows they staged, in ``work/_staged/night-<run id>.json`` (until the next
-    check), and the XCom names the file and counts them. Handed over as XCom themselves,
-    126 verdicts (~900 kB: sheets, column lineage, staged tables) were stored, then redacted
-    for secrets and rendered as a template field by each task that took them: about a second
-    of a cold night (bench/RESULTS.md, session 11)."""
+    check), and the XCom names the file and counts them. As XCom themselves, the verdicts
+    (sheets, column lineage, staged tables: large on a night of many files) would be stored,
+    then redacted for secrets and rendered as a template field by each task that took them."""
     path = settings.work / STAGED / f"night-{_safe(run_id or 'manual')}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(verdicts, ensure_ascii=False), "utf-8")
@@ -584,7 +583,7 @@ def build(settings: Settings) -> dict:
             summary["docs_seconds"] = 0.0
             return summary
         # the build just wrote the manifest with every node compiled: the docs need only the
-        # catalog (compiling the project again cost 6 s of a 7 s docs run)
+        # catalog (compiling the project again would be most of the docs run)
         docs = run_dbt(settings, "docs", "generate", "--no-compile")
         marker.write_text(fingerprint, "utf-8")
         summary["docs_seconds"] = docs["seconds"]
