@@ -49,7 +49,7 @@ VENV_BIN = Path(sys.executable).parent
 PROJECT = Path(__file__).resolve().parents[1]
 NIGHT_DATE = "2026-04-08"
 STAGES = ("discover", "check", "load", "build", "publish", "summarise")
-POLL_SECONDS = 0.2  # a read of the metadata database: ~1 ms
+POLL_SECONDS = 0.2  # a read of the metadata database is cheap next to the night it polls
 
 
 # ------------------------------------------------------------------ process measurement
