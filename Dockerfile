@@ -1,4 +1,6 @@
-# Production image: the official Airflow 3.3 image plus this project's pinned dependencies.
+# Production image: the official Airflow 3.3 image plus this project's pinned runtime
+# dependencies (requirements.lock: no test, lint or bench packages; those are in
+# requirements-dev.lock, for the development venv).
 FROM apache/airflow:3.3.2-python3.11
 
 USER airflow

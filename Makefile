@@ -18,23 +18,27 @@ help:
 	@echo "make lint   - ruff and sqlfluff"
 	@echo "make airflow - start the local Airflow UI (api-server, scheduler, dag-processor) with the project's DAGs"
 
-# The environment, from the lock file alone (PyPI only). Re-made when the lock or this recipe
-# changes. Compiled to bytecode as pip (and so the Dockerfile) does it: uv does not by default,
-# and with PYTHONDONTWRITEBYTECODE set every process would compile what it imports, every time
-# (Airflow's CLI: 5.4 s to start instead of 3.0 s; bench/RESULTS.md, session 7).
-$(BIN)/.installed: requirements.lock pyproject.toml Makefile
+# The development environment, from requirements-dev.lock alone (runtime + dev: tests,
+# linters, bench/). Re-made when a lock or this recipe changes. Compiled to bytecode as pip
+# (and so the Dockerfile) does it: uv does not by default, and with PYTHONDONTWRITEBYTECODE
+# set every process would compile what it imports, every time (docs/decisions/0006).
+$(BIN)/.installed: requirements-dev.lock pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements-dev.lock
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
 	touch $@
 
 venv: $(BIN)/.installed
 
-# Regenerate the lock after changing pyproject.toml dependencies.
+# Regenerate both locks after changing pyproject.toml dependencies: requirements.lock is the
+# runtime (what the Dockerfile installs), requirements-dev.lock adds the dev extra (what the
+# venv installs). Each keeps the versions it pins already unless a change needs another;
+# tests/test_dependencies.py holds the two to the same versions.
+LOCK_FLAGS := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
 lock:
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
-		--python-platform x86_64-unknown-linux-gnu -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) -o requirements-dev.lock
 
 demo: venv
 	@mkdir -p "$(INCUBATION_HOME)/inbox"
@@ -69,7 +73,8 @@ format: venv
 airflow: venv
 	$(BIN)/incubation airflow standalone
 
-# Benchmarks (never part of make test): results appended to bench/RESULTS.md.
+# Benchmarks (never part of make test): the latest run in bench/RESULTS.md, every run in
+# bench/history.jsonl.
 BENCH_SCALES ?= 1 10
 bench: venv
 	$(BIN)/python -m bench.readers

@@ -18,7 +18,9 @@ through a real scheduler with the LocalExecutor (every task its own process), tr
 the CLI and timed from the trigger to the run's end. Each night gives wall, CPU and peak
 memory in total (the whole process tree, sampled; PSS once there are several processes, so
 that pages shared by fork are counted once) and per stage (``runs/metrics.jsonl``, written by
-the stages themselves). Results are appended to bench/RESULTS.md.
+the stages themselves). Each night measured is appended to bench/history.jsonl (one JSON
+object a night, the floor included) and the run's tables replace the latest run in
+bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import append_results, machine_line, versions_line
+from bench.common import append_results, machine, machine_line, now, versions, versions_line
 from bench.generate import generate
 from incubation.pipeline.airflow_env import airflow_env
 from incubation.pipeline.metering import tree_memory
@@ -47,7 +49,7 @@ VENV_BIN = Path(sys.executable).parent
 PROJECT = Path(__file__).resolve().parents[1]
 NIGHT_DATE = "2026-04-08"
 STAGES = ("discover", "check", "load", "build", "publish", "summarise")
-POLL_SECONDS = 0.2  # a read of the metadata database: ~1 ms
+POLL_SECONDS = 0.2  # a read of the metadata database is cheap next to the night it polls
 
 
 # ------------------------------------------------------------------ process measurement
@@ -58,16 +60,12 @@ class TreeMeter:
     several trees (the scheduler's deployment) summed at each sample.
 
     The meter runs on the machine it measures: reading every process's memory costs
-    milliseconds each, so it samples no more often than keeps it under ``budget`` of a CPU.
-    One meter for the three trees of the deployment: three meters, at 10% of a CPU each,
-    took a sixth of the two cores from the night they were timing (session 6); at 5%, with
-    each stage's own sampler at 10%, it still took from a check that keeps both cores busy.
-    At 2%, the scheduler's S=10 check still took 15.6–16.8 s against 15.1–15.3 s through
-    `dag.test`, and 15.3 s with the meter at 0.2% (session 10): reading a process's
-    proportional set size walks its page tables under its memory map's lock, and the
-    deployment's tree is a dozen processes. So 0.5%: the tree's peak is sampled every few
-    seconds and may miss a short one; each stage's own peak (the memory a night needs) is
-    measured inside the stage."""
+    milliseconds each (a process's proportional set size is read by walking its page tables
+    under its memory map's lock), so it samples no more often than keeps it under ``budget``
+    of a CPU, and one meter serves the three trees of the deployment. At that budget the
+    tree's peak is sampled every few seconds and may miss a short one; each stage's own peak
+    (the memory a night needs) is measured inside the stage. Why that budget:
+    docs/decisions/0006-docs-for-readers.md."""
 
     def __init__(self, *root_pids: int, interval: float = 0.2, budget: float = 0.005):
         import psutil
@@ -229,9 +227,8 @@ class Scheduler:
 
     def warm(self) -> None:
         """What a deployment that has been up for a while has done already: the api-server
-        builds its execution API (cadwyn's versioned routes) at its first request, 5.5 s
-        here. Unwarmed, a fresh deployment's first night paid it inside its first task
-        (discover took 7.9 s in the cold S=1 night, 0.8 s in the next; session 7)."""
+        builds its execution API (cadwyn's versioned routes) at its first request. Unwarmed,
+        a fresh deployment's first night would pay it inside its first task."""
         url = self.env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"].rstrip("/") + "/health"
         deadline = time.time() + 120
         while True:
@@ -258,9 +255,9 @@ class Scheduler:
 
     def run_state(self, run_id: str) -> tuple[str | None, float | None]:
         """The run's state and, once it ended, when (epoch seconds), read from the metadata
-        database. Not with ``airflow dags list-runs``: every CLI call imports Airflow, ~6 s of
-        CPU, so polling that way kept a core busy for the whole night and slowed the tasks it
-        was timing (session 5)."""
+        database. Not with ``airflow dags list-runs``: every CLI call imports Airflow, and
+        polling that way would keep a core busy for the whole night and slow the tasks it
+        is timing."""
         db = Path(self.env["AIRFLOW_HOME"]) / "airflow.db"
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
         try:
@@ -352,11 +349,10 @@ FLOOR_RUNS = 3
 
 def median_floor(done: list[dict]) -> dict:
     """The median of the floors run (by wall time), with every run's wall in ``walls_s``, in
-    the order they ran. Cheap next to a night (tens of seconds), and it divides every ratio:
-    one slow or fast floor would move a/d by as much as a session's work (S=1: 18.1 to 30.9 s
-    in one day). Run before, between and after the nights, so that the floor sees the same
-    hour of this shared machine as the nights it divides (two runs of the same code half an
-    hour apart moved a/d by 0.3–0.9 while three floors in a row agreed; session 7)."""
+    the order they ran. Cheap next to a night, and it divides every ratio: one slow or fast
+    floor would move a/d as much as a real change does. Run before, between and after the
+    nights, so that the floor sees the same hour of this shared machine as the nights it
+    divides."""
     middle = sorted(done, key=lambda f: f["wall_s"])[len(done) // 2]
     return {**middle, "walls_s": [f["wall_s"] for f in done]}
 
@@ -416,7 +412,7 @@ def report(scale: int, data: dict, results: dict, floor_figures: dict) -> list[s
         "night and peak memory (RSS of one process; PSS summed once it has children, so pages",
         "shared by fork count once) of the whole process tree: for the scheduler that is the",
         "deployment (api-server with its workers, scheduler, dag-processor, and the task",
-        "processes), sampled together at most 5% of a CPU; the largest stage's own",
+        "processes), sampled together at most 0.5% of a CPU; the largest stage's own",
         "peak is the memory a night needs. Per stage: wall/CPU seconds (with the check's",
         "workers), peak MB of the process and its workers.",
         "",
@@ -458,6 +454,57 @@ def report(scale: int, data: dict, results: dict, floor_figures: dict) -> list[s
     return lines
 
 
+def history_records(
+    scale: int, data: dict, results: dict, floor_figures: dict, common: dict
+) -> list[dict]:
+    """One object a night measured (and one for the floor), for bench/history.jsonl: the
+    whole night's wall, CPU and tree peak, and each stage's wall, CPU and peak."""
+    base = {
+        **common,
+        "bench": "night",
+        "scale": scale,
+        "carriers": data["carriers"],
+        "rows_total": data["rows_total"],
+    }
+    records = []
+    for mode, nights_ in results.items():
+        for label, f in nights_.items():
+            stages = {
+                stage: {"wall_s": m["wall_s"], "cpu_s": m["cpu_s"], "peak_mb": m["peak_rss_mb"]}
+                for stage, m in f["stages"].items()
+            }
+            records.append(
+                {
+                    **base,
+                    "mode": mode,
+                    "night": label,
+                    "wall_s": f["wall_s"],
+                    "cpu_s": f["cpu_s"],
+                    "peak_mb": f["peak_rss_mb"],
+                    "largest_stage_mb": max((s["peak_mb"] for s in stages.values()), default=0),
+                    "rows_loaded": f.get("rows_loaded"),
+                    "stages": stages,
+                }
+            )
+    records.append(
+        {
+            **base,
+            "mode": "floor",
+            "night": "d_floor",
+            "wall_s": floor_figures["wall_s"],
+            "cpu_s": floor_figures["cpu_s"],
+            "peak_mb": floor_figures["peak_rss_mb"],
+            "largest_stage_mb": floor_figures["peak_rss_mb"],
+            "rows_loaded": floor_figures["rows"],
+            "stages": {},
+            "walls_s": floor_figures["walls_s"],
+            "load_s": floor_figures["load_s"],
+            "dbt_s": floor_figures["dbt_s"],
+        }
+    )
+    return records
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -467,14 +514,20 @@ def main() -> None:
         "--modes", nargs="+", default=["dagtest", "scheduler"], choices=["dagtest", "scheduler"]
     )
     parser.add_argument("--workdir", type=Path, default=None)
-    parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument(
+        "--no-record",
+        action="store_true",
+        help="leave bench/RESULTS.md and bench/history.jsonl as they are",
+    )
     parser.add_argument(
         "--reuse", action="store_true", help="reuse the inbox generated in --workdir before"
     )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="incubation-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    out = [machine_line(), versions_line(), ""]
+    info, found, when = machine(), versions(), now()
+    out = [machine_line(info, when), versions_line(found), ""]
+    measured: list[dict] = []
     b_by_scale: dict[int, dict[str, float]] = {}
     for scale in args.scale:
         print(f"S={scale}: generating in {workdir}", flush=True)
@@ -488,6 +541,8 @@ def main() -> None:
         ran += [floor(data, here) for _ in range(FLOOR_RUNS - len(ran))]
         floor_figures = median_floor(ran)
         out += [*report(scale, data, results, floor_figures), ""]
+        common = {"date": when.isoformat(timespec="minutes"), "machine": info, "versions": found}
+        measured += history_records(scale, data, results, floor_figures, common)
         b_by_scale[scale] = {m: r["b_incremental"]["wall_s"] for m, r in results.items()}
         (workdir / f"s{scale}" / "results.json").write_text(
             json.dumps(
@@ -505,7 +560,9 @@ def main() -> None:
             out.append(f"- {mode}: b(S=10)/b(S=1) = {growth:.2f} (target ≤ 1.5)")
     print("\n".join(out))
     if not args.no_record:
-        append_results(f"A night against the DuckDB floor (issue 7), S={args.scale}", out)
+        append_results(
+            "night", f"A night against the DuckDB floor (issue 7), S={args.scale}", out, measured
+        )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 
 Writes roster files of N rows (.xlsx and .csv, the demo's columns), times reading their cells
 with each reader (best of --repeat) and the full parse (read + header detection + typed
-values), and appends a table with the machine, date and versions to bench/RESULTS.md.
+values). Each case is appended to bench/history.jsonl (with the machine, date and versions),
+and the run's table replaces the latest reader run in bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import append_results, machine_line, versions_line
+from bench.common import append_results, machine, machine_line, now, versions, versions_line
 from bench.generate import HISTORY, ROSTER_SCALE
 from incubation.contracts import load_contracts, load_units
 from incubation.demo import build_world, write_xlsx
@@ -45,6 +46,10 @@ def write_files(n: int, folder: Path, contracts) -> dict[str, Path]:
     with path_csv.open("w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows([["" if c is None else c for c in r] for r in sheet.rows])
     return {"xlsx": xlsx, "csv": path_csv}
+
+
+def path_size(path: Path) -> float:
+    return path.stat().st_size / 1e6
 
 
 def best(fn, repeat: int) -> float:
@@ -89,6 +94,9 @@ def main() -> None:
     settings = Settings.from_env()
     contracts = load_contracts(settings.contracts_dir)
     units = load_units(settings.contracts_dir)
+    info, found, when = machine(), versions(), now()
+    common = {"date": when.isoformat(timespec="minutes"), "machine": info, "versions": found}
+    measured: list[dict] = []
     lines = [
         "| rows | file | reader / stage | seconds | rows/s |",
         "| ---: | --- | --- | ---: | ---: |",
@@ -119,11 +127,25 @@ def main() -> None:
                 repeat = 1 if "openpyxl" in label and n > 50_000 else args.repeat
                 seconds = best(fn, repeat)
                 lines.append(f"| {n:,} | {kind} | {label} | {seconds:.2f} | {n / seconds:,.0f} |")
+                measured.append(
+                    {
+                        **common,
+                        "bench": "readers",
+                        "rows": n,
+                        "file": kind,
+                        "file_mb": round(path_size(files[kind]), 1),
+                        "case": label,
+                        "seconds": round(seconds, 3),
+                        "rows_per_s": round(n / seconds),
+                    }
+                )
                 print(lines[-1], flush=True)
             lines.append(f"| {n:,} | xlsx | (file size {size:.1f} MB) | | |")
     append_results(
+        "readers",
         "Reader and parse throughput (issue 3)",
-        [machine_line(), versions_line(), "", *lines],
+        [machine_line(info, when), versions_line(found), "", *lines],
+        measured,
     )
 
 

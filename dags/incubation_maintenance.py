@@ -1,11 +1,18 @@
 """
 ### incubation_maintenance — housekeeping of the data home
 
-Weekly: archive retention (`INCUBATION_ARCHIVE_RETENTION_DAYS`, default 3650 — the archive is
-what `incubation rebuild` replays), a list of refused files older than
-`INCUBATION_QUARANTINE_DAYS` (default 30) in `outbox/_engineers/quarantine.json`, and a DuckDB
-CHECKPOINT of the build database. Runs alone (`max_active_runs=1`) and never while
-`incubation_nightly` writes, by its schedule (Sunday 05:00, after the nightly).
+Every Sunday at 05:00 (Asia/Shanghai), after the nightly run, three tasks in turn:
+
+1. **archive_retention** — removes archived files older than
+   `INCUBATION_ARCHIVE_RETENTION_DAYS` (default 3650). The archive is what
+   `incubation rebuild` replays, so keep it as long as the warehouse must be rebuildable.
+2. **old_quarantine** — lists refused files older than `INCUBATION_QUARANTINE_DAYS`
+   (default 30) in `outbox/_engineers/quarantine.json`, for an engineer to follow up with
+   the unit. Nothing is deleted.
+3. **checkpoint** — a DuckDB CHECKPOINT of the build database.
+
+Runs alone (`max_active_runs=1`) and, by its schedule, never while `incubation_nightly`
+writes. Safe to trigger by hand. Runbook: `docs/operations.md`.
 """
 
 from __future__ import annotations

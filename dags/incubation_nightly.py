@@ -2,32 +2,31 @@
 ### incubation_nightly — department spreadsheets to the district warehouse
 
 Every night at 02:00 (Asia/Shanghai) this DAG takes the files the responsible units dropped in
-`inbox/<unit>/` under the data home (`INCUBATION_HOME`) and:
+`inbox/<unit>/` under the data home (`INCUBATION_HOME`) and answers each one:
 
-1. **check** — first registers every settled, not-yet-seen file in the ledger
-   (`audit.file_ledger`; the `discover` stage); when nothing is new and the published
-   warehouse is current (same ledger, same dbt project and contracts, no recognition starting
-   or lapsing since), it writes the run summary and skips the rest of the night. Otherwise it
-   parses each sheet against its template contract and runs the template's Great Expectations
-   suite and the domain checks. Its verdicts wait beside the rows it staged
-   (`work/_staged/night-<run_id>.json`); its XCom names that file and counts them (as XCom,
-   the verdicts of 126 files were ~900 kB, stored, redacted and rendered by each task that
-   took them: about a second a night). Discovering is 0.1–0.4 s of work: as a task of its own
-   it cost a scheduler hand-off and a task process, 0.5–1 s (bench/RESULTS.md, session 10).
-   It keeps discovering's retries (a retry takes up the files registered but not decided);
-2. **load** — loads the night's accepted files into `raw.<template>` in one transaction with
-   their ledger rows, writes each file's receipt or rejection report (Chinese) into
-   `outbox/<unit>/`, then moves it to `archive/` (refused files to `quarantine/<unit>/`);
-3. **build_warehouse** — one `dbt build` (seeds, staging, core, tests) on the build database;
+1. **check** — registers every new file in the ledger (`audit.file_ledger`) once it has
+   stopped changing (`INCUBATION_SETTLE_SECONDS`). When nothing is new and the published
+   warehouse is current, it writes the run summary and the other tasks are **skipped**: a
+   quiet night, not a failure. Otherwise it reads each sheet against its template contract
+   and runs the template's Great Expectations suite and the domain rules. Its verdicts wait
+   in `work/_staged/night-<run_id>.json`; its XCom only names that file and counts the files.
+2. **load** — in one transaction, loads the accepted files into `raw.<template>` with their
+   ledger rows; then writes each file's receipt (回执) or rejection report (退回报告) into
+   `outbox/<unit>/` and moves the file to `archive/<unit>/` (refused: `quarantine/<unit>/`).
+3. **build_warehouse** — one `dbt build` (seeds, staging, core, marts, tests) on the build
+   database.
 4. **publish** — swaps the analysts' read-only `warehouse/incubation.duckdb` in atomically,
-   rebuilds every unit's export, then writes the run summary to `audit.runs` and
-   `runs/<run_id>.json`, with a link to the run's GX Data Docs
-   (`docs/gx/<run_id>/index.html`). The summary is the night's last step, in the same task:
-   a task of its own cost a scheduler hand-off and a task process (about a second) to do
-   0.1 s of work (bench/RESULTS.md, session 10).
+   rebuilds every unit's export (`exports/<unit>/`), and writes the run summary
+   (`audit.runs`, `runs/<run_id>.json`, with a link to the run's GX Data Docs). Publishing
+   updates the `incubation_warehouse` asset, which starts `incubation_reports`.
 
-Every stage can be rerun: the ledger records what was done. Domain logic lives in the
-`incubation` package (`src/incubation/`); this file only wires the stages together.
+**When a task fails**: check, load and publish retry twice with backoff. A failure writes an
+alert to `outbox/_engineers/` (and mails `INCUBATION_ALERT_EMAILS` when set). Clearing the
+failed task, or triggering the DAG again, is safe: every stage finds in the ledger what was
+done and does only the rest. One run at a time (`max_active_runs=1`).
+
+Runbook: `docs/operations.md`. Domain logic lives in the `incubation` package
+(`src/incubation/`); this file only wires the stages together.
 """
 
 from __future__ import annotations

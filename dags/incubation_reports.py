@@ -1,11 +1,15 @@
 """
 ### incubation_reports — every unit's progress workbook, when the warehouse is published
 
-Scheduled on the `incubation_warehouse` asset that `incubation_nightly` publishes. Asset
-events can collapse into one run: the task always reports on the warehouse as it is now, never
-on "the last event". For every responsible unit with progress rows it writes
-`outbox/<unit>/进度报告_<quarter>.xlsx` (progress against the 2023 and 2025 targets, the
-quarterly trend against the on-track path, its carriers), and the district workbook for 区科技局.
+Starts whenever `incubation_nightly` publishes the warehouse (the `incubation_warehouse`
+asset), not on a clock. Several publishes can collapse into one run: the task always reports
+on the warehouse as it is now. For every responsible unit with progress rows it writes
+`outbox/<unit>/进度报告_<quarter>.xlsx` (progress against the 2023 and 2025 targets, each
+figure's coverage with ※ where it rests on incomplete reports, the quarterly trend against
+the on-track path, the unit's carriers), and the district workbook (全区进度报告) for 区科技局.
+
+Rerunning it rewrites the same workbooks from the same warehouse. It only reads the
+published copy, so it never blocks the nightly. Runbook: `docs/operations.md`.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ class Problem:
         return self.severity == SEVERITY_ERROR
 
     def to_dict(self) -> dict:
-        return dict(vars(self))  # the fields in order (``asdict`` deep-copies: 20× slower)
+        return dict(vars(self))  # the fields in order (``asdict`` deep-copies, far slower)
 
 
 def count(problems: list[Problem], severity: str) -> int:

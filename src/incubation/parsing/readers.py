@@ -1,6 +1,6 @@
 """Reading a department file into sheets of raw cell values.
 
-.xlsx and .xls go through python-calamine (a Rust reader, several times faster than openpyxl);
+.xlsx and .xls go through python-calamine (a Rust reader, much faster than openpyxl);
 .csv is decoded as UTF-8 (with or without BOM) or else GB18030, a superset of GBK, and never
 silently as latin-1.
 """

@@ -108,10 +108,9 @@ class _Stager:
     with the next verdicts' until they hold ``STAGE_ROWS`` rows, and are then written as one
     parquet file per template and one of problems
     (``work/_staged/<run>/<pid>-<batch>-<name>.parquet``), named in each verdict's ``tables`` and
-    ``problems_path``. A DuckDB ``COPY`` of a frame costs ~10 ms whatever its
-    rows (registering a 33-column frame alone ~6 ms): per file and template, that was ~250
-    of them at S=10, 2–3 s of each worker. One DuckDB connection per process, opened at the
-    first write: after the check's workers were forked, so that they share no open DuckDB.
+    ``problems_path``. A DuckDB ``COPY`` of a frame has a fixed cost whatever its rows, so
+    the frames of many files go out together rather than one per file and template. One
+    DuckDB connection per process, opened at the first write: after the check's workers were forked, so that they share no open DuckDB.
     ``close`` writes what waits."""
 
     def __init__(self, folder: Path, submission_ids: list[int]):

@@ -1,0 +1,150 @@
+"""Every package the code imports is declared where it is used, and the two locks agree.
+
+- src/ and dags/ run in production: their third-party imports are runtime dependencies
+  (``[project] dependencies`` in pyproject.toml, pinned in requirements.lock).
+- tests/ and bench/ run on a developer's machine and in CI: their imports are runtime or
+  ``dev`` dependencies (pinned in requirements-dev.lock).
+- requirements.lock (what the Docker image installs) holds no development-only package, and
+  pins every package at the version requirements-dev.lock pins it.
+
+Import names are mapped to distributions by ``importlib.metadata.packages_distributions()``
+(``yaml`` → PyYAML, ``stdnum`` → python-stdnum), so the test reads the environment it runs in.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata as md
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIRST_PARTY = {"incubation", "bench", "tests"}
+DEV_ONLY = {"pytest", "ruff", "hypothesis", "sqlfluff", "sqlfluff-templater-dbt"}
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(spec: str) -> str:
+    return canonical(re.split(r"[\s<>=!~;\[(]", spec.strip(), maxsplit=1)[0])
+
+
+def declared() -> tuple[set[str], set[str]]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    runtime = {requirement_name(s) for s in project["dependencies"]}
+    dev = {requirement_name(s) for s in project["optional-dependencies"]["dev"]}
+    return runtime, dev
+
+
+def top_level_imports(*folders: str) -> dict[str, set[str]]:
+    """Absolute top-level imports of every .py file under ``folders``: name → files."""
+    found: dict[str, set[str]] = {}
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    if top in sys.stdlib_module_names or top in FIRST_PARTY:
+                        continue
+                    found.setdefault(top, set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def meta_parts(distribution: str) -> set[str]:
+    """What a declared meta-distribution (one that installs no module of its own, such as
+    apache-airflow 3, whose ``airflow`` package comes from apache-airflow-core and
+    apache-airflow-task-sdk) stands for: its unconditional requirements."""
+    try:
+        files = md.files(distribution) or []
+    except md.PackageNotFoundError:
+        return set()
+    if any(f.suffix == ".py" for f in files):
+        return set()
+    return {requirement_name(r) for r in md.requires(distribution) or [] if ";" not in r}
+
+
+def undeclared(imports: dict[str, set[str]], allowed: set[str]) -> dict[str, list[str]]:
+    providers = md.packages_distributions()
+    allowed = allowed | {part for name in allowed for part in meta_parts(name)}
+    missing = {}
+    for name, files in sorted(imports.items()):
+        distributions = {canonical(d) for d in providers.get(name, [])}
+        if not distributions:
+            missing[name] = [f"not installed; imported by {sorted(files)}"]
+        elif not distributions & allowed:
+            missing[name] = [f"from {sorted(distributions)}; imported by {sorted(files)}"]
+    return missing
+
+
+def test_runtime_code_imports_only_runtime_dependencies():
+    runtime, _ = declared()
+    imports = top_level_imports("src", "dags", "plugins")
+    assert {"pandas", "duckdb", "airflow", "psutil"} <= set(imports)  # the walk found them
+    assert undeclared(imports, runtime) == {}
+
+
+def test_tests_and_bench_import_only_declared_dependencies():
+    runtime, dev = declared()
+    imports = top_level_imports("tests", "bench")
+    assert {"pytest", "hypothesis"} <= set(imports)
+    assert undeclared(imports, runtime | dev) == {}
+
+
+def test_declared_runtime_dependencies_are_imported_or_needed():
+    """No runtime dependency nothing uses (xlrd was one: calamine reads .xls). The DAGs' and
+    the warehouse's engines are declared for what they run, not only for what is imported."""
+    runtime, _ = declared()
+    providers = md.packages_distributions()
+    imported = {
+        canonical(d)
+        for name in top_level_imports("src", "dags", "plugins")
+        for d in providers.get(name, [])
+    }
+    run_not_imported = {"apache-airflow", "dbt-core", "dbt-duckdb"}  # CLI, adapter
+    assert runtime - imported - run_not_imported == set()
+
+
+def pins(lock: str) -> dict[str, str]:
+    text = (ROOT / lock).read_text("utf-8")
+    return {
+        canonical(m.group(1)): m.group(2)
+        for m in re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", text, re.M)
+    }
+
+
+def test_runtime_lock_has_no_development_package():
+    runtime_lock = pins("requirements.lock")
+    assert "apache-airflow" in runtime_lock and "psutil" in runtime_lock
+    assert DEV_ONLY & set(runtime_lock) == set()
+    _, dev = declared()
+    runtime, _ = declared()
+    assert (dev - runtime) & set(runtime_lock) == set()
+
+
+def test_the_two_locks_pin_the_same_versions():
+    runtime_lock, dev_lock = pins("requirements.lock"), pins("requirements-dev.lock")
+    assert set(runtime_lock) <= set(dev_lock)
+    assert {n: v for n, v in runtime_lock.items() if dev_lock[n] != v} == {}
+    runtime, dev = declared()
+    assert runtime <= set(runtime_lock)
+    assert runtime | dev <= set(dev_lock)
+
+
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-dev.lock"])
+def test_locks_are_compiled_from_pyproject(lock):
+    header = (ROOT / lock).read_text("utf-8").splitlines()[1]
+    assert "uv pip compile pyproject.toml" in header and f"-o {lock}" in header
+    assert ("--extra dev" in header) == (lock == "requirements-dev.lock")
