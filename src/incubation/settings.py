@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# the project's dbt seeds, for module-level vocabularies; a Settings object's are ``seeds_dir``
+SEEDS_DIR = PROJECT_ROOT / "dbt_project" / "seeds"
 
 TEMP_PREFIXES = ("~$", ".~", ".")
 TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp")

@@ -13,20 +13,15 @@ import duckdb
 import pendulum
 import pytest
 
-from incubation.checks.reference import read_seed
+from incubation.checks.reference import incubator_recognition_types, read_seed
 from incubation.demo import build_world, refused_files, spoiled_rows, unreported, write_inbox
 from incubation.parsing.normalise import quarter_end
+from incubation.settings import SEEDS_DIR
 from tests.helpers import write_xlsx
 
 pytestmark = pytest.mark.integration
 QUARTERS = ("2025Q2", "2025Q3", "2025Q4")
-INCUBATOR_TYPES = {
-    "国家级科技企业孵化器",
-    "国家备案众创空间",
-    "国家专业化众创空间",
-    "重庆市科技企业孵化器",
-    "重庆市众创空间",
-}
+INCUBATOR_TYPES = incubator_recognition_types(SEEDS_DIR)
 ZONES = {
     "总部城数字经济产业园": "hq_city",
     "环重医大健康产业园": "chongyi_health",

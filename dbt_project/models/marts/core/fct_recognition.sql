@@ -1,14 +1,19 @@
 -- Recognition and evaluation events (latest accepted version of each).
 with recognitions as (
     select * from {{ ref('stg_inbox__carrier_recognition') }}
+),
+recognition_types as (
+    select
+        recognition_type,
+        is_incubator
+    from {{ ref('recognition_types') }}
 )
 select
     carrier_id,
     recognition_type,
     level,
     case level when '国家级' then 3 when '市级' then 2 when '区级' then 1 end as level_rank,
-    recognition_type in {{ sql_list('incubator_recognition_types') }}
-        as is_incubator_recognition,
+    coalesce(recognition_types.is_incubator, false) as is_incubator_recognition,
     issuing_authority,
     document_no,
     recognized_date,
@@ -23,3 +28,4 @@ select
     submission_id,
     accepted_at
 from recognitions
+left join recognition_types using (recognition_type)
