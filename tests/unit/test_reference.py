@@ -61,5 +61,5 @@ def test_levels_and_incubator_types_from_the_seed(project_settings):
         "区级孵化载体": "区级",
     }
     assert level_of_type(project_settings.seeds_dir) == want
-    assert rules.LEVEL_OF_TYPE == want
+    assert want == rules.LEVEL_OF_TYPE
     assert incubator_recognition_types(project_settings.seeds_dir) == set(TYPES[:5])
