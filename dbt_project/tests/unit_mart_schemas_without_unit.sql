@@ -10,6 +10,6 @@ schemas as (
     from information_schema.schemata
     where catalog_name = current_database() and schema_name like 'mart\_%' escape '\'
 )
-select schema_name
+select schemas.schema_name
 from schemas
-where substr(schema_name, 6) not in (select unit_code from units)
+where substr(schemas.schema_name, 6) not in (select units.unit_code from units)

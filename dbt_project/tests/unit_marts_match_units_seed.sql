@@ -14,17 +14,21 @@ with units as (
 ),
 models as (
     select
-        unnest([
-            {%- for node in models %}'{{ node.config.unit_code }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-        ]::varchar []) as unit_code,
-        unnest([
-            {%- for node in models %}{{ 'true' if node.description else 'false' }}{% if not loop.last %}, {% endif %}{% endfor -%}
-        ]::boolean []) as is_described
+        unit_models.unit_code,
+        unit_models.is_described
+    from (
+        values
+        {%- for node in models %}
+            ('{{ node.config.unit_code }}', {{ 'true' if node.description else 'false' }})
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    ) as unit_models (unit_code, is_described)
 ),
 mismatches as (
     select
         units.unit_code,
-        'units seed has no model: add models/marts/units/by_unit/mart_' || units.unit_code || '.sql' as problem
+        'units seed has no model: add models/marts/units/by_unit/mart_'
+        || units.unit_code || '.sql' as problem
     from units
     left join models on units.unit_code = models.unit_code
     where models.unit_code is null
