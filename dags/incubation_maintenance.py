@@ -17,15 +17,17 @@ writes. Safe to trigger by hand. Runbook: `docs/operations.md`.
 
 from __future__ import annotations
 
-import os
-
 import pendulum
 from airflow.sdk import dag, task
+
+from incubation.settings import Settings
+
+TIMEZONE = Settings.from_env().timezone
 
 
 @dag(
     schedule="0 5 * * 0",
-    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai"),
+    start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
@@ -34,23 +36,20 @@ from airflow.sdk import dag, task
 def incubation_maintenance():
     @task
     def archive_retention() -> list[str]:
-        from incubation.settings import Settings
         from incubation.store.maintenance import apply_archive_retention
 
-        days = float(os.environ.get("INCUBATION_ARCHIVE_RETENTION_DAYS", "3650"))
-        return apply_archive_retention(Settings.from_env(), days)
+        settings = Settings.from_env()
+        return apply_archive_retention(settings, settings.archive_retention_days)
 
     @task
     def old_quarantine() -> str:
-        from incubation.settings import Settings
         from incubation.store.maintenance import list_old_quarantine
 
-        days = float(os.environ.get("INCUBATION_QUARANTINE_DAYS", "30"))
-        return str(list_old_quarantine(Settings.from_env(), days))
+        settings = Settings.from_env()
+        return str(list_old_quarantine(settings, settings.quarantine_days))
 
     @task
     def checkpoint() -> None:
-        from incubation.settings import Settings
         from incubation.store.maintenance import checkpoint as run_checkpoint
 
         run_checkpoint(Settings.from_env())

@@ -1,8 +1,9 @@
 """
 ### incubation_nightly — department spreadsheets to the district warehouse
 
-Every night at 02:00 (Asia/Shanghai) this DAG takes the files the responsible units dropped in
-`inbox/<unit>/` under the data home (`INCUBATION_HOME`) and answers each one:
+Every night at 02:00 (the district's time zone, `INCUBATION_TIMEZONE`) this DAG takes the
+files the responsible units dropped in `inbox/<unit>/` under the data home
+(`INCUBATION_HOME`) and answers each one:
 
 1. **check** — registers every new file in the ledger (`audit.file_ledger`) once it has
    stopped changing (`INCUBATION_SETTLE_SECONDS`). When nothing is new and the published
@@ -34,37 +35,35 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
 
-WAREHOUSE = Asset(name="incubation_warehouse", uri="file:///incubation/warehouse/incubation.duckdb")
+from incubation.pipeline.assets import WAREHOUSE
+from incubation.settings import Settings
+
+TIMEZONE = Settings.from_env().timezone
 IO_RETRIES = {"retries": 2, "retry_delay": timedelta(seconds=20), "retry_exponential_backoff": True}
 
 
 def _alert(context) -> None:
     """An alert file in outbox/_engineers and a log line; a mail through Airflow's SMTP
-    provider when INCUBATION_ALERT_EMAILS (comma-separated) is set."""
-    import os
-
+    provider when ``Settings.alert_emails`` (INCUBATION_ALERT_EMAILS) names any."""
     from incubation.answers.alerts import write_alert
-    from incubation.settings import Settings
 
+    settings = Settings.from_env()
     ti = context["ti"]
     error = str(context.get("exception"))
     path = write_alert(
-        Settings.from_env(),
+        settings,
         dag_id=ti.dag_id,
         task_id=ti.task_id,
         run_id=context["run_id"],
         error=error,
     )
-    emails = [
-        e.strip() for e in os.environ.get("INCUBATION_ALERT_EMAILS", "").split(",") if e.strip()
-    ]
-    if emails:
+    if settings.alert_emails:
         from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 
         SmtpNotifier(
-            to=emails,
+            to=list(settings.alert_emails),
             subject=f"[incubation] {ti.dag_id}.{ti.task_id} failed",
             html_content=f"<p>{context['run_id']}: {error}</p><p>alert: {path}</p>",
         )(context)
@@ -72,7 +71,7 @@ def _alert(context) -> None:
 
 @dag(
     schedule="0 2 * * *",
-    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai"),
+    start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
@@ -85,28 +84,25 @@ def incubation_nightly():
         """The night's new files, then their verdicts; falsy (the rest of the night skipped)
         when nothing is new and the warehouse is current."""
         from incubation import pipeline
-        from incubation.settings import Settings
 
         settings = Settings.from_env()
         started_at = pendulum.now("UTC").isoformat()
         files = pipeline.discover(settings, run_id)
         if pipeline.quiet_night(settings, run_id, started_at, files):
             return {}
-        today = logical_date.in_timezone("Asia/Shanghai").date() if logical_date else None
+        today = logical_date.in_timezone(settings.timezone).date() if logical_date else None
         verdicts = pipeline.check(settings, files, today, run_id)
         return pipeline.hand_over(settings, run_id, started_at, files, verdicts)
 
     @task(**IO_RETRIES)
     def load(checked: dict) -> list[dict]:
         from incubation import pipeline
-        from incubation.settings import Settings
 
         return pipeline.load(Settings.from_env(), pipeline.handed_over(checked))
 
     @task
     def build_warehouse(outcomes: list[dict]) -> dict:
         from incubation import pipeline
-        from incubation.settings import Settings
 
         return pipeline.build(Settings.from_env())
 
@@ -114,7 +110,6 @@ def incubation_nightly():
     def publish(checked: dict, outcomes: list[dict], dbt_summary: dict, run_id=None) -> dict:
         """The analysts' copy and the units' exports, then the run's summary (returned)."""
         from incubation import pipeline
-        from incubation.settings import Settings
 
         settings = Settings.from_env()
         published = pipeline.publish(settings)

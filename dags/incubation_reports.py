@@ -15,14 +15,17 @@ published copy, so it never blocks the nightly. Runbook: `docs/operations.md`.
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
 
-WAREHOUSE = Asset(name="incubation_warehouse", uri="file:///incubation/warehouse/incubation.duckdb")
+from incubation.pipeline.assets import WAREHOUSE
+from incubation.settings import Settings
+
+TIMEZONE = Settings.from_env().timezone
 
 
 @dag(
     schedule=[WAREHOUSE],
-    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai"),
+    start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
@@ -32,7 +35,6 @@ def incubation_reports():
     @task(retries=2)
     def unit_reports() -> dict[str, str]:
         from incubation.answers.unit_workbooks import write_all_unit_reports
-        from incubation.settings import Settings
 
         return write_all_unit_reports(Settings.from_env())
 

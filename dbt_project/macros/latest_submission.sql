@@ -1,10 +1,12 @@
 {#-
   Rows of a raw table from the latest accepted submission for each key: a resubmission of
   the same key (for a roster: the same carrier and quarter) replaces the earlier rows as a
-  whole; raw keeps every version. Incremental: a night reads only submissions newer than
-  what the model holds, and delete+insert on the key replaces what they supersede.
+  whole; raw keeps every version. Incremental (the staging layer's materialisation, set in
+  dbt_project.yml): a night reads only submissions newer than what the model holds, and
+  delete+insert on the key (set here as the model's unique_key) replaces what they supersede.
 -#}
 {% macro latest_submission(table_name, supersede_by) %}
+{{ config(unique_key=supersede_by) }}
 with raw_rows as (
     select * from {{ source('raw', table_name) }}
     {% if is_incremental() %}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# the project's dbt seeds, for module-level vocabularies; a Settings object's are ``seeds_dir``
+SEEDS_DIR = PROJECT_ROOT / "dbt_project" / "seeds"
 
 TEMP_PREFIXES = ("~$", ".~", ".")
 TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp")
@@ -31,26 +34,40 @@ class Settings:
     max_file_seconds: float = 600.0
     max_worker_mb: int = 6144
     stage_wait_seconds: float = 3600.0
+    archive_retention_days: float = 3650.0
+    quarantine_days: float = 30.0
+    alert_emails: tuple[str, ...] = ()
 
     @classmethod
-    def from_env(cls, home: str | os.PathLike | None = None) -> Settings:
-        """Settings from INCUBATION_HOME, INCUBATION_SETTLE_SECONDS, INCUBATION_MAX_FILE_MB,
-        INCUBATION_REPORT_CAP, INCUBATION_WORKERS (processes for the check's two passes
-        and for the receipts; by default one per CPU) and a file's budgets:
-        INCUBATION_MAX_SHEET_CELLS, INCUBATION_MAX_FILE_SECONDS, INCUBATION_MAX_WORKER_MB; and
-        INCUBATION_STAGE_WAIT_SECONDS, how long a stage waits for another run's stage on the
-        same data home before it fails."""
-        raw = home or os.environ.get("INCUBATION_HOME") or PROJECT_ROOT / "data"
+    def from_env(
+        cls, home: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Settings from ``environ`` (the process environment by default): INCUBATION_HOME,
+        INCUBATION_SETTLE_SECONDS, INCUBATION_MAX_FILE_MB, INCUBATION_REPORT_CAP,
+        INCUBATION_WORKERS (processes for the check's two passes and for the receipts; by
+        default one per CPU), a file's budgets (INCUBATION_MAX_SHEET_CELLS,
+        INCUBATION_MAX_FILE_SECONDS, INCUBATION_MAX_WORKER_MB), INCUBATION_TIMEZONE (the
+        district's, in which the DAGs are scheduled and a night's date is taken),
+        INCUBATION_STAGE_WAIT_SECONDS (how long a stage waits for another night's stage on the
+        same data home before it fails), housekeeping (INCUBATION_ARCHIVE_RETENTION_DAYS, INCUBATION_QUARANTINE_DAYS) and
+        INCUBATION_ALERT_EMAILS (comma-separated addresses a failed task is mailed to)."""
+        env = os.environ if environ is None else environ
+        raw = home or env.get("INCUBATION_HOME") or PROJECT_ROOT / "data"
+        emails = env.get("INCUBATION_ALERT_EMAILS", "").split(",")
         return cls(
             home=Path(raw).resolve(),
-            settle_seconds=float(os.environ.get("INCUBATION_SETTLE_SECONDS", "60")),
-            report_problem_cap=int(os.environ.get("INCUBATION_REPORT_CAP", "1000")),
-            max_file_mb=int(os.environ.get("INCUBATION_MAX_FILE_MB", "50")),
-            workers=max(1, int(os.environ.get("INCUBATION_WORKERS") or os.cpu_count() or 1)),
-            max_sheet_cells=int(os.environ.get("INCUBATION_MAX_SHEET_CELLS", "10000000")),
-            max_file_seconds=float(os.environ.get("INCUBATION_MAX_FILE_SECONDS", "600")),
-            max_worker_mb=int(os.environ.get("INCUBATION_MAX_WORKER_MB", "6144")),
-            stage_wait_seconds=float(os.environ.get("INCUBATION_STAGE_WAIT_SECONDS", "3600")),
+            settle_seconds=float(env.get("INCUBATION_SETTLE_SECONDS", "60")),
+            timezone=env.get("INCUBATION_TIMEZONE") or cls.timezone,
+            report_problem_cap=int(env.get("INCUBATION_REPORT_CAP", "1000")),
+            max_file_mb=int(env.get("INCUBATION_MAX_FILE_MB", "50")),
+            workers=max(1, int(env.get("INCUBATION_WORKERS") or os.cpu_count() or 1)),
+            max_sheet_cells=int(env.get("INCUBATION_MAX_SHEET_CELLS", "10000000")),
+            max_file_seconds=float(env.get("INCUBATION_MAX_FILE_SECONDS", "600")),
+            max_worker_mb=int(env.get("INCUBATION_MAX_WORKER_MB", "6144")),
+            stage_wait_seconds=float(env.get("INCUBATION_STAGE_WAIT_SECONDS", "3600")),
+            archive_retention_days=float(env.get("INCUBATION_ARCHIVE_RETENTION_DAYS", "3650")),
+            quarantine_days=float(env.get("INCUBATION_QUARANTINE_DAYS", "30")),
+            alert_emails=tuple(e.strip() for e in emails if e.strip()),
         )
 
     @property

@@ -13,20 +13,15 @@ import duckdb
 import pendulum
 import pytest
 
-from incubation.checks.reference import read_seed
+from incubation.checks.reference import incubator_recognition_types, read_seed
 from incubation.demo import build_world, refused_files, spoiled_rows, unreported, write_inbox
 from incubation.parsing.normalise import quarter_end
+from incubation.settings import SEEDS_DIR
 from tests.helpers import write_xlsx
 
 pytestmark = pytest.mark.integration
 QUARTERS = ("2025Q2", "2025Q3", "2025Q4")
-INCUBATOR_TYPES = {
-    "国家级科技企业孵化器",
-    "国家备案众创空间",
-    "国家专业化众创空间",
-    "重庆市科技企业孵化器",
-    "重庆市众创空间",
-}
+INCUBATOR_TYPES = incubator_recognition_types(SEEDS_DIR)
 ZONES = {
     "总部城数字经济产业园": "hq_city",
     "环重医大健康产业园": "chongyi_health",
@@ -486,8 +481,15 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag):
     catalog = json.loads((settings.dbt_target / "catalog.json").read_text("utf-8"))
     models = [k for k in manifest["nodes"] if k.startswith("model.")]
     assert models and all(manifest["nodes"][k]["compiled_code"] for k in models)
-    assert set(models) <= set(catalog["nodes"])
-    assert all(catalog["nodes"][k]["columns"] for k in models)
+    # a unit's model makes a schema of five views (their columns: the shared unit marts')
+    by_unit = {k for k in models if manifest["nodes"][k]["config"]["materialized"] == "unit_mart"}
+    units = read_seed(settings.seeds_dir, "units")
+    assert {manifest["nodes"][k]["schema"] for k in by_unit} == {
+        f"mart_{row['unit_code']}" for row in units
+    }
+    assert all(manifest["nodes"][k]["description"] for k in by_unit)
+    assert set(models) - by_unit <= set(catalog["nodes"])
+    assert all(catalog["nodes"][k]["columns"] for k in set(models) - by_unit)
 
     # --- accepted files archived with receipts; the misplaced file quarantined as _unknown
     n_files = sum(1 for _ in settings.archive.rglob("*.*"))

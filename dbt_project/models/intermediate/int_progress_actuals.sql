@@ -32,9 +32,21 @@ roster as (
     left join carriers using (carrier_id)
     where roster.period >= '{{ var("plan_start_period") }}'
 ),
+recognition_types as (
+    select
+        recognition_type,
+        is_incubator,
+        counts_toward
+    from {{ ref('recognition_types') }}
+),
 recognitions as (
-    select * from {{ ref('stg_inbox__carrier_recognition') }}
-    where status = '有效'
+    select
+        recognitions.*,
+        coalesce(recognition_types.is_incubator, false) as is_incubator,
+        recognition_types.counts_toward
+    from {{ ref('stg_inbox__carrier_recognition') }} as recognitions
+    left join recognition_types using (recognition_type)
+    where recognitions.status = '有效'
 ),
 scopes as (
     select
@@ -155,17 +167,17 @@ recognition_counts as (
         'district' as scope,
         count(distinct recognitions.carrier_id) filter (
             where recognitions.level in ('国家级', '市级')
-            and recognitions.recognition_type in {{ sql_list('incubator_recognition_types') }}
+            and recognitions.is_incubator
         ) as municipal_plus_carriers,
         count(distinct recognitions.carrier_id) filter (
             where recognitions.level = '国家级'
-            and recognitions.recognition_type in {{ sql_list('incubator_recognition_types') }}
+            and recognitions.is_incubator
         ) as national_carriers,
         count(distinct recognitions.carrier_id) filter (
-            where recognitions.recognition_type = '特色孵化载体'
+            where recognitions.counts_toward = 'featured_carriers'
         ) as featured_carriers,
         count(distinct recognitions.carrier_id) filter (
-            where recognitions.recognition_type = '大型孵化载体'
+            where recognitions.counts_toward = 'large_carriers'
         ) as large_carriers
     from quarters
     left join recognitions

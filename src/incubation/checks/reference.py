@@ -26,3 +26,23 @@ def unit_codes(seeds_dir: Path) -> set[str]:
 
 def unit_names(seeds_dir: Path) -> dict[str, str]:
     return {row["unit_code"]: row["unit_name_zh"] for row in read_seed(seeds_dir, "units")}
+
+
+def level_of_type(seeds_dir: Path) -> dict[str, str]:
+    """The level (国家级, 市级, 区级) each recognition type implies, for the types that imply
+    one (seed ``recognition_types``)."""
+    return {
+        row["recognition_type"]: row["level"]
+        for row in read_seed(seeds_dir, "recognition_types")
+        if row["level"]
+    }
+
+
+def incubator_recognition_types(seeds_dir: Path) -> set[str]:
+    """The recognition types that are a 众创空间 or 孵化器 recognition (seed
+    ``recognition_types``), counted by the 市级及以上 and 国家级 indicators."""
+    return {
+        row["recognition_type"]
+        for row in read_seed(seeds_dir, "recognition_types")
+        if row["is_incubator"].lower() == "true"
+    }

@@ -19,20 +19,15 @@ import pandas as pd
 
 from incubation.checks import uscc
 from incubation.checks.problems import SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_WARNING, Problem
+from incubation.checks.reference import level_of_type
 from incubation.parsing.normalise import period_of, quarter_end
+from incubation.settings import SEEDS_DIR
 
 E, W, INFO = SEVERITY_ERROR, SEVERITY_WARNING, SEVERITY_INFO
 FIRST_PERIOD = "2021Q1"
 LONG_INCUBATION_FIELDS = ("生物医药", "生物与新医药", "集成电路", "现代农业")
 INCUBATOR_TYPES = ("科技企业孵化器",)
-LEVEL_OF_TYPE = {
-    "国家级科技企业孵化器": "国家级",
-    "国家备案众创空间": "国家级",
-    "国家专业化众创空间": "国家级",
-    "重庆市科技企业孵化器": "市级",
-    "重庆市众创空间": "市级",
-    "区级孵化载体": "区级",
-}
+LEVEL_OF_TYPE = level_of_type(SEEDS_DIR)  # seed recognition_types
 TYPICAL_AWARD = {"优秀": 50.0, "良好": 30.0}
 DOCUMENT_NO = re.compile(r"^.+[〔\[【(]\d{4}[〕\]】)]\d+号$")
 

@@ -2,7 +2,8 @@
 
 Suites are reviewed JSON files in ``expectations/`` (one per template), loaded by name into an
 ephemeral GX context. An expectation whose ``meta.value_set_seed`` names a seed column
-(``zones:zone_name_zh``) gets its value set from that seed, so the list lives in one place.
+(``zones:zone_name_zh``) gets its value set from that seed, so the list lives in one place;
+``{value_set}`` in its ``meta.fix_zh`` becomes that list, joined by 、.
 GX is imported here only, and a ``SuiteRunner`` is built once per run, not once per file.
 """
 
@@ -29,7 +30,10 @@ def load_suite_json(expectations_dir: Path, template: str, seeds_dir: Path) -> d
     for exp in doc["expectations"]:
         ref = exp.get("meta", {}).get("value_set_seed")
         if ref:
-            exp["kwargs"]["value_set"] = seed_column(seeds_dir, ref)
+            values = seed_column(seeds_dir, ref)
+            exp["kwargs"]["value_set"] = values
+            fix = exp["meta"].get("fix_zh", "")
+            exp["meta"]["fix_zh"] = fix.replace("{value_set}", "、".join(values))
     return doc
 
 

@@ -7,7 +7,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from incubation.settings import PROJECT_ROOT
+from incubation.settings import PROJECT_ROOT, Settings
 
 
 def airflow_env(base: dict[str, str] | None = None) -> dict[str, str]:
@@ -18,7 +18,7 @@ def airflow_env(base: dict[str, str] | None = None) -> dict[str, str]:
         "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "AIRFLOW__CORE__DEFAULT_TIMEZONE": Settings.from_env(environ=env).timezone,
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
         "AIRFLOW__API__HOST": "127.0.0.1",  # the embedded UI is this machine's only
         "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",

@@ -1,0 +1,1 @@
+{{ unit_mart('big_data_bureau') }}

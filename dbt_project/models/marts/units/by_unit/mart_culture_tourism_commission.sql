@@ -1,0 +1,1 @@
+{{ unit_mart('culture_tourism_commission') }}

@@ -1,0 +1,1 @@
+{{ unit_mart('cyberspace_office') }}

@@ -1,0 +1,1 @@
+{{ unit_mart('development_reform_commission') }}

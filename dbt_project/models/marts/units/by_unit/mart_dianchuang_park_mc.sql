@@ -1,0 +1,1 @@
+{{ unit_mart('dianchuang_park_mc') }}

@@ -1,0 +1,1 @@
+{{ unit_mart('digital_park_mc') }}

@@ -1,0 +1,1 @@
+{{ unit_mart('economy_it_commission') }}

@@ -1,0 +1,1 @@
+{{ unit_mart('finance_office') }}

@@ -1,0 +1,1 @@
+{{ unit_mart('historic_district_mc') }}

@@ -1,0 +1,1 @@
+{{ unit_mart('hr_social_security_bureau') }}

@@ -1,0 +1,1 @@
+{{ unit_mart('investment_promotion_bureau') }}

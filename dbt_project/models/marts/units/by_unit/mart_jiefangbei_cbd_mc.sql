@@ -1,0 +1,1 @@
+{{ unit_mart('jiefangbei_cbd_mc') }}

@@ -1,0 +1,1 @@
+{{ unit_mart('market_regulation_bureau') }}

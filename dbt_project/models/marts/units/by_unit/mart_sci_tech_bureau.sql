@@ -1,0 +1,1 @@
+{{ unit_mart('sci_tech_bureau') }}

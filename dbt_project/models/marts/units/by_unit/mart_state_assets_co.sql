@@ -1,0 +1,1 @@
+{{ unit_mart('state_assets_co') }}
