@@ -18,7 +18,7 @@ Every night at 02:00 (the district's time zone, `Settings.timezone`) this DAG ta
 2. **load** — loads the night's accepted files into `raw.<template>` in one transaction with
    their ledger rows, writes each file's receipt or rejection report (Chinese) into
    `outbox/<unit>/`, then moves it to `archive/` (refused files to `quarantine/<unit>/`);
-3. **build_warehouse** — one `dbt build` (seeds, staging, core, tests) on the build database;
+3. **build_warehouse** — one `dbt build` (seeds, staging, core, the unit marts, tests) on the build database;
 4. **publish** — swaps the analysts' read-only `warehouse/incubation.duckdb` in atomically,
    rebuilds every unit's export, then writes the run summary to `audit.runs` and
    `runs/<run_id>.json`, with a link to the run's GX Data Docs
