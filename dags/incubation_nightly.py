@@ -14,7 +14,7 @@ files the responsible units dropped in `inbox/<unit>/` under the data home
 2. **load** — in one transaction, loads the accepted files into `raw.<template>` with their
    ledger rows; then writes each file's receipt (回执) or rejection report (退回报告) into
    `outbox/<unit>/` and moves the file to `archive/<unit>/` (refused: `quarantine/<unit>/`).
-3. **build_warehouse** — one `dbt build` (seeds, staging, core, marts, tests) on the build
+3. **build_warehouse** — one `dbt build` (seeds, staging, core, marts and the unit marts, tests) on the build
    database.
 4. **publish** — swaps the analysts' read-only `warehouse/incubation.duckdb` in atomically,
    rebuilds every unit's export (`exports/<unit>/`), and writes the run summary
