@@ -53,7 +53,7 @@ def found(night: dict[str, dict[int, pd.DataFrame]], reference, db=None, clean=N
         NightRows(
             rows=night,
             units=dict.fromkeys(sorted(files), UNIT),
-            headers=dict.fromkeys(files, {("表", "carrier_id"): "载体编码"}),
+            headers={i: {("表", "carrier_id"): "载体编码"} for i in files},
             clean=files if clean is None else clean,
         ),
         reference,

@@ -38,10 +38,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
-
-import duckdb
 
 from incubation.checks.context import NightRows, context_problems, reference_context
 from incubation.checks.problems import (
