@@ -1,9 +1,11 @@
 """The verdict on files: parse every sheet, run the suites and the domain rules.
 
-Two passes. First every file alone: parsing, the GX suites and the row-level rules. Then the
-rules that need context (known carriers, who may report them, the previous quarter, rosters
-against period reports), with the warehouse's accepted data plus the rows of this night's
-files that passed the first pass.
+Two passes. First every file alone: parsing, the GX suites and the row-level rules; each
+file's rows of a template are then written to a parquet file (``spill_dir``, with the row's
+``file_index`` and ``pos``). Then, in this process, the rules that need context (known
+carriers, who may report them, the previous quarter, rosters against period reports) run as
+SQL in DuckDB (``checks.context``) over those rows, the build database's staging and the
+seeds; the rows of files without a first-pass error are the night's context.
 
 GX costs about 12 ms per expectation per validation, whatever the row count, so files are
 validated in stacks: the parsed frames of one template from many files are stacked (with a
@@ -11,12 +13,11 @@ validated in stacks: the parsed frames of one template from many files are stack
 one run, once the stack holds ``BATCH_ROWS`` rows or the files run out. Problems are then
 handed back to their file.
 
-Both passes run in forked worker processes (the machine's cores; a night's verdicts do not
-depend on how many): the first one file after another, the second once the night's context
-is complete, each verdict staged where it is made. Files are handed out one at a time,
+The first pass runs in forked worker processes (the machine's cores; a night's verdicts do
+not depend on how many), one file after another; so does the last step, each verdict staged
+(the parquet rows copied by the sink) where it is made. Files are handed out one at a time,
 largest first, to whichever worker is free (``forking.run_forked``), so that the workers end
-together. Merging the context stays in the calling process, which writes the Data Docs index
-while the workers run the second pass.
+together. The calling process writes the Data Docs index while the workers stage.
 
 A file's fate is its own: whatever it raises while it is read, parsed or checked refuses it
 alone (the traceback kept in the verdict's ``incidents``); a stack of files whose suite run
@@ -24,7 +25,7 @@ fails is validated again file by file; and a worker that dies on a file, or pass
 file's time or the worker's memory budget (``safety.Limits``), is stopped, that file is
 refused with the reason, and the files it had claimed besides are checked by a new worker.
 The first pass always runs in a worker (reading is where a hostile file can exhaust the
-machine); the second, where the rows stay in memory (no sink), runs here.
+machine); the staging step, where the rows stay in memory (no sink), runs here.
 """
 
 from __future__ import annotations
@@ -196,18 +197,17 @@ def check_files(
 
     Memory follows the largest stack of files, not the night: files are parsed and validated
     in stacks of about ``BATCH_ROWS`` rows of a template (see ``_FirstPass.run``); with a
-    ``spill_dir`` each file's rows then wait there (pickled frames, read back by this same
-    call) for the second pass, and with a ``sink`` each verdict is handed over (to be staged)
-    and its rows dropped as soon as it is final. The second pass needs, of the other files,
-    only what the context keeps (counts, keys), gathered file by file.
+    ``sink`` and a ``spill_dir`` each file's rows then wait there as parquet files, which the
+    context rules' SQL reads and the sink stages (``Verdict.spilled``); each verdict is
+    handed to the sink as soon as it is final. Without a sink the verdicts keep their rows as
+    frames (nothing is spilled).
 
     With ``workers`` > 1 and a ``spill_dir``, the first pass runs in up to that many forked
     processes (see ``_processes``), each claiming the next file when it is free (see
     ``_Claims``); what they bring back is taken in file order, so the verdicts are those of
-    one process. With a ``sink`` too, so does the second pass, once the night's context is
-    complete: each verdict is handed to the sink in the worker that made it (the sink's
-    return value is the verdict's ``staged``), and comes back without its rows and problems
-    (it keeps their counts)."""
+    one process. With a ``sink`` too, the verdicts are staged in workers: each verdict is
+    handed to the sink in the worker that made it (the sink's return value is the verdict's
+    ``staged``), and comes back without its rows and problems (it keeps their counts)."""
     reference = reference_context(seeds_dir, today)
     if sink is None:
         spill_dir = None  # verdicts keep their rows: frames, not parquet files
@@ -372,8 +372,7 @@ class _FirstPass:
 
     def _validate(self, outcome: _Outcome, stacks: dict[str, list[int]], templates) -> None:
         """The suites and the row-level rules of ``templates``, each over its stack: problems
-        handed back to their file; then what the rows bring to the night's context and the
-        rows out of memory."""
+        handed back to their file; then the rows out of memory (spilled)."""
         parsed = outcome.parsed
         for template in [t for t in self.contracts if t in templates and t in stacks]:
             members = stacks.pop(template)
