@@ -12,6 +12,7 @@ import pytest
 
 from incubation import pipeline
 from incubation.demo import build_world, write_inbox
+from incubation.pipeline import checking, publishing
 from incubation.settings import Settings
 from incubation.store import filing, warehouse
 
@@ -112,11 +113,11 @@ def test_killed_night_then_rerun(where, settings, world, contracts, clean, monke
     write_inbox(world, settings.inbox, contracts)
     with monkeypatch.context() as m:
         if where == "check":
-            crash_on_second(m, pipeline, "_staged")  # the second verdict
+            crash_on_second(m, checking, "_staged")  # the second verdict
         elif where == "load":
             crash_on_second(m, filing, "move")  # after a file's transaction, before its move
         elif where == "dbt":
-            m.setattr(pipeline, "run_dbt", kill("dbt"))
+            m.setattr(publishing, "run_dbt", kill("dbt"))
         elif where == "publish":
             m.setattr(warehouse, "_swap", kill("publish"))  # copied, not yet swapped in
         with pytest.raises(Killed):
