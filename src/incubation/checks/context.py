@@ -94,12 +94,17 @@ CONTEXT_COLUMNS: dict[str, dict[str, str]] = {
 CONTEXT_VIEWS = {REG: "ctx_registry", REP: "ctx_reports", ROS: "ctx_roster", REC: "ctx_recognition"}
 STAGING = {t: f"staging.stg_inbox__{t}" for t in CONTEXT_VIEWS}
 
+# a period that is not YYYYQn (its file has an error already) has no quarter before and no
+# start: null, never an error for the whole night's query
 MACROS = """
+create or replace temp macro quarter_of(p) as
+    case when regexp_full_match(p, '[0-9]{4}Q[1-4]') then cast(right(p, 1) as integer) end;
 create or replace temp macro previous_period(p) as
-    case when right(p, 1) = '1' then cast(cast(left(p, 4) as integer) - 1 as varchar) || 'Q4'
-         else left(p, 5) || cast(cast(right(p, 1) as integer) - 1 as varchar) end;
+    case when quarter_of(p) = 1 then cast(cast(left(p, 4) as integer) - 1 as varchar) || 'Q4'
+         when quarter_of(p) > 1 then left(p, 5) || cast(quarter_of(p) - 1 as varchar) end;
 create or replace temp macro quarter_start(p) as
-    make_date(cast(left(p, 4) as integer), 3 * cast(right(p, 1) as integer) - 2, 1);
+    case when quarter_of(p) is not null
+         then make_date(cast(left(p, 4) as integer), 3 * quarter_of(p) - 2, 1) end;
 """
 
 
