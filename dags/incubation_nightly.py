@@ -37,7 +37,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import dag, task
 
-from incubation.pipeline.assets import WAREHOUSE
+from incubation.assets import WAREHOUSE
 from incubation.settings import Settings
 
 TIMEZONE = Settings.from_env().timezone

@@ -17,7 +17,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import dag, task
 
-from incubation.pipeline.assets import WAREHOUSE
+from incubation.assets import WAREHOUSE
 from incubation.settings import Settings
 
 TIMEZONE = Settings.from_env().timezone

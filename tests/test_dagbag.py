@@ -38,8 +38,7 @@ def test_dagbag_imports_without_errors():
 PARSE_TIME = {
     "incubation",
     "incubation.settings",
-    "incubation.pipeline",
-    "incubation.pipeline.assets",
+    "incubation.assets",
 }
 
 
@@ -63,7 +62,7 @@ def test_parsing_the_dag_file_imports_nothing_heavy(dag_file):
 
 
 def test_both_dags_use_the_one_warehouse_asset():
-    from incubation.pipeline.assets import WAREHOUSE
+    from incubation.assets import WAREHOUSE
 
     assert (WAREHOUSE.name, WAREHOUSE.uri) == (
         "incubation_warehouse",

@@ -60,7 +60,7 @@ def test_two_workers_stage_what_one_process_stages(tmp_path, contracts, monkeypa
     one = staged(Settings.from_env(tmp_path / "one"), 1, world, contracts)
     monkeypatch.setattr(check_stage, "STAGE_ROWS", 50)  # staged in many files, not one a worker
     two = staged(Settings.from_env(tmp_path / "two"), 2, world, contracts)
-    assert len(list((tmp_path / "two" / "work" / check_stage.STAGED).glob("*"))) > 4
+    assert len(list((tmp_path / "two" / "work" / check_stage.STAGED).rglob("*.parquet"))) > 4
     assert len(one) > 4  # runs for both workers
     assert {x["status"] for x in one} == {"accepted", "rejected"}
     assert sum(len(r) for x in one for r in x["rows_staged"].values()) > 100

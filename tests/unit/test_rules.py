@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
-from incubation.checks.rules import (
-    RULES,
-    SEVERAL,
-    Carrier,
-    CheckContext,
-    context_key,
-    run_rules,
-    run_rules_stacked,
-)
+from incubation.checks.context import NightRows, context_problems, reference_context
+from incubation.checks.rules import RULES, CheckContext, run_rules, run_rules_stacked
 from incubation.demo import make_uscc
 from incubation.parsing.sheets import to_frame
 
@@ -296,42 +291,126 @@ CASES = {
 UNIT = {"carrier_recognition": "sci_tech_bureau"}
 
 
+TODAY = D(2026, 1, 15)
+
+
 def context(unit: str) -> CheckContext:
-    from incubation.checks.context import reference_context
     from incubation.settings import Settings
 
-    ctx = reference_context(Settings.from_env("/tmp/unused").seeds_dir, D(2026, 1, 15))
+    ctx = reference_context(Settings.from_env("/tmp/unused").seeds_dir, TODAY)
     ctx.unit_code = unit
-    ctx.carriers = {
-        "YZ-FH-0001": Carrier("YZ-FH-0001", "hq_city", "科技企业孵化器", 8000.0),
-        "YZ-FH-0002": Carrier("YZ-FH-0002", "dianchuang", "科技企业孵化器", 5000.0),
-        "YZ-JS-0003": Carrier("YZ-JS-0003", "hq_city", "加速器", 5000.0),
-        "YZ-ZC-0004": Carrier("YZ-ZC-0004", "hq_city", "众创空间", 800.0),
-    }
-    ctx.reports[("YZ-FH-0001", "2025Q2")] = {
-        "incubatees_eop": 47,
-        "graduates_cum": 20,
-        "tech_ent_cultivated_cum": 14,
-        "area_m2_eop": 9800.0,
-    }
-    ctx.roster_counts[("YZ-FH-0001", "2025Q3")] = {
-        "enterprises": 50,
-        "teams": 5,
-        "cq_tech": 10,
-        "graduated": 2,
-    }
-    ctx.active_uscc[context_key(SHARED_CODE, "2025Q3")] = SEVERAL  # at 0001 and 0002
-    ctx.financing[context_key("YZ-FH-0001", CODE, "2025Q2")] = 80.0
-    ctx.levels["YZ-FH-0001"] = "市级"
-    ctx.financing[context_key("YZ-FH-0001", SHARED_CODE, "2025Q2")] = 80.0
     return ctx
 
 
-def failing_rules(template: str, changes: dict, contracts) -> set[str]:
+def staging_world(path: Path, roster: list[dict] | None = None) -> Path:
+    """A build database as an earlier night left it: four carriers (three at 总部城, one at
+    电创园), the 2025Q2 report of 0001, its 2025Q3 roster (50 enterprises 在孵, 10 of them
+    重庆市科技型企业, 5 teams, 2 graduated this quarter), its financing of 2025Q2, SHARED_CODE
+    在孵 at 0001 and 0002 in 2025Q3, and 0001's 市级 recognition in force."""
+    ref = context("sci_tech_bureau")
+    name_of = {code: name for name, code in ref.zone_names.items()}
+    registry = pd.DataFrame(
+        [
+            ("YZ-FH-0001", name_of["hq_city"], "科技企业孵化器", 8000.0),
+            ("YZ-FH-0002", name_of["dianchuang"], "科技企业孵化器", 5000.0),
+            ("YZ-JS-0003", name_of["hq_city"], "加速器", 5000.0),
+            ("YZ-ZC-0004", name_of["hq_city"], "众创空间", 800.0),
+        ],
+        columns=["carrier_id", "zone", "carrier_type", "tenant_area_m2"],
+    )
+    reports = pd.DataFrame(
+        [
+            {
+                "carrier_id": "YZ-FH-0001",
+                "period": "2025Q2",
+                "incubatees_eop": 47,
+                "graduates_cum": 20,
+                "tech_ent_cultivated_cum": 14,
+                "area_m2_eop": 9800.0,
+            }
+        ]
+    )
+    q3 = {"carrier_id": "YZ-FH-0001", "period": "2025Q3", "graduation_date": None}
+    if roster is None:
+        roster = [
+            *(
+                {**q3, "entity_kind": "企业", "status": "在孵", "uscc": None,
+                 "is_cq_tech_ent": k < 9, "financing_cum": None}
+                for k in range(49)
+            ),
+            {**q3, "entity_kind": "企业", "status": "在孵", "uscc": SHARED_CODE,
+             "is_cq_tech_ent": True, "financing_cum": None},
+            *(
+                {**q3, "entity_kind": "创业团队", "status": "在孵", "uscc": None,
+                 "is_cq_tech_ent": None, "financing_cum": None}
+                for _ in range(5)
+            ),
+            *(
+                {**q3, "entity_kind": "企业", "status": "已毕业", "uscc": None,
+                 "is_cq_tech_ent": False, "financing_cum": None,
+                 "graduation_date": D(2025, 8, 1)}
+                for _ in range(2)
+            ),
+            {**q3, "carrier_id": "YZ-FH-0002", "entity_kind": "企业", "status": "在孵",
+             "uscc": SHARED_CODE, "is_cq_tech_ent": False, "financing_cum": None},
+            *(
+                {**q3, "period": "2025Q2", "entity_kind": "企业", "status": "在孵", "uscc": code,
+                 "is_cq_tech_ent": False, "financing_cum": 80.0}
+                for code in (CODE, SHARED_CODE)
+            ),
+        ]  # fmt: skip
+    recognitions = pd.DataFrame(
+        [
+            {
+                "carrier_id": "YZ-FH-0001",
+                "level": "市级",
+                "status": "有效",
+                "recognized_date": D(2023, 1, 5),
+                "valid_until": None,
+            }
+        ]
+    )
+    tables = {
+        "carrier_registry": registry,
+        "carrier_period_report": reports,
+        "incubatee_roster": pd.DataFrame(roster),
+        "carrier_recognition": recognitions,
+    }
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema if not exists staging")
+        for template, frame in tables.items():
+            con.register("frame", frame)
+            con.execute(f"create or replace table staging.stg_inbox__{template} as from frame")
+            con.unregister("frame")
+    return path
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Path:
+    return staging_world(tmp_path_factory.mktemp("world") / "build.duckdb")
+
+
+def problems_of(template, frame, headers, unit, world, others=None):
+    """Every rule's problems of one file: the row-level rules, then the context rules in
+    DuckDB against ``world`` (the file's rows are checked, not context: as a file with an
+    error; ``others``: frames of clean files of the same night)."""
+    ctx = context(unit)
+    rows = {0: frame, **{k + 1: f for k, f in enumerate(others or [])}}
+    night = NightRows(
+        rows={template: rows},
+        units=dict.fromkeys(rows, unit),
+        headers=dict.fromkeys(rows, headers),
+        clean=set(rows) - {0},
+    )
+    found = context_problems(night, ctx, world)
+    return run_rules(template, frame, headers, ctx, with_context=False) + found.get(0, [])
+
+
+def failing_rules(template: str, changes: dict, contracts, world) -> set[str]:
     row = {**BASE[template], **{k: v for k, v in changes.items() if not k.startswith("_")}}
     frame = to_frame([{"source_sheet": "表", "source_row": 2, **row}], contracts[template])
-    ctx = context(changes.get("_unit", UNIT.get(template, "digital_park_mc")))
-    return {p.rule for p in run_rules(template, frame, {}, ctx)}
+    unit = changes.get("_unit", UNIT.get(template, "digital_park_mc"))
+    return {p.rule for p in problems_of(template, frame, {}, unit, world)}
 
 
 def test_every_rule_has_a_case():
@@ -339,30 +418,31 @@ def test_every_rule_has_a_case():
 
 
 @pytest.mark.parametrize("template", sorted(BASE))
-def test_base_rows_pass_every_rule(template, contracts):
-    assert failing_rules(template, {}, contracts) == set()
+def test_base_rows_pass_every_rule(template, contracts, world):
+    assert failing_rules(template, {}, contracts, world) == set()
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
-def test_rule_fails_and_passes(rule, contracts):
+def test_rule_fails_and_passes(rule, contracts, world):
     fail, near_miss = CASES[rule.id]
-    assert rule.id in failing_rules(rule.template, fail, contracts)
+    assert rule.id in failing_rules(rule.template, fail, contracts, world)
     if near_miss is not None:
-        assert rule.id not in failing_rules(rule.template, near_miss, contracts)
+        assert rule.id not in failing_rules(rule.template, near_miss, contracts, world)
 
 
-def test_not_authorised_names_who_may_report(contracts):
+def test_not_authorised_names_who_may_report(contracts, world):
     row = {**BASE["carrier_period_report"], "carrier_id": "YZ-FH-0002"}
     frame = to_frame(
         [{"source_sheet": "季报", "source_row": 7, **row}], contracts["carrier_period_report"]
     )
     (problem,) = [
         p
-        for p in run_rules(
+        for p in problems_of(
             "carrier_period_report",
             frame,
             {("季报", "carrier_id"): "载体编码"},
-            context("digital_park_mc"),
+            "digital_park_mc",
+            world,
         )
         if p.rule == "rep_not_authorised"
     ]
@@ -386,19 +466,26 @@ def test_not_authorised_names_who_may_report(contracts):
         ({"YZ-FH-0002"}, "已迁出", False),  # this row not active
     ],
 )
-def test_shared_with_other_carrier_cases(active_at, status, shared, contracts):
+def test_shared_with_other_carrier_cases(active_at, status, shared, contracts, world):
     row = {**BASE["incubatee_roster"], "uscc": OTHER_CODE, "status": status}
     if status != "在孵":
         row["exit_date"] = D(2025, 8, 1)
     frame = to_frame(
         [{"source_sheet": "名单", "source_row": 2, **row}], contracts["incubatee_roster"]
     )
-    ctx = context("digital_park_mc")
-    if active_at is not None:
-        only = next(iter(active_at)) if len(active_at) == 1 else SEVERAL
-        ctx.active_uscc[context_key(OTHER_CODE, row["period"])] = only
-    rules = {p.rule for p in run_rules("incubatee_roster", frame, {}, ctx, True)}
-    assert ("ros_shared_with_other_carrier" in rules) is shared
+    # where the code is 在孵 this quarter: in another clean file of the night
+    others = [
+        to_frame(
+            [
+                {"source_sheet": "名单", "source_row": 2 + k, **BASE["incubatee_roster"],
+                 "uscc": OTHER_CODE, "carrier_id": carrier}
+                for k, carrier in enumerate(sorted(active_at or ()))
+            ],
+            contracts["incubatee_roster"],
+        )
+    ]  # fmt: skip
+    found = problems_of("incubatee_roster", frame, {}, "digital_park_mc", world, others)
+    assert ("ros_shared_with_other_carrier" in {p.rule for p in found}) is shared
 
 
 @pytest.mark.parametrize("template", sorted(BASE))

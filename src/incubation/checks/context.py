@@ -1,27 +1,111 @@
-"""Building the ``CheckContext`` a file is checked against: the plan's seeds (who may report
-which zone), what the warehouse already holds, and the other acceptable files of the night."""
+"""The rules that need more than one row of one file, as SQL in DuckDB.
+
+The night's rows through the first pass (every file's, as frames or as the parquet files the
+first pass wrote), what the build database's staging already holds and the plan's seeds (who
+may report which zone) are views of one DuckDB connection; each query of
+``context_rules/*.sql`` returns the problem rows of one rule or a group of them (see
+``context_rules/README.md``). Rows of files that failed the first pass are checked but are
+not context for the others, as before."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
+from importlib.resources import files as package_files
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
+from incubation.checks.problems import Problem
 from incubation.checks.reference import read_seed
-from incubation.checks.rules import (
-    LEVEL_RANK,
-    SEVERAL,
-    Carrier,
-    CheckContext,
-    _previous_period,
-    joined_keys,
-)
+from incubation.checks.rules import RULES, CheckContext, Rule
 
 log = logging.getLogger(__name__)
+
+REG, REP, ROS, REC = (
+    "carrier_registry",
+    "carrier_period_report",
+    "incubatee_roster",
+    "carrier_recognition",
+)
+
+# template -> its queries, in the order their rules come in ``RULES`` (a query's rule id
+# parameter for the shared ones)
+QUERIES: dict[str, list[tuple[str, dict]]] = {
+    REG: [("registry_not_authorised", {}), ("current_level", {"today": None})],
+    REP: [
+        ("carrier_unknown", {"rule_id": "rep_carrier_unknown"}),
+        ("carrier_not_authorised", {"rule_id": "rep_not_authorised"}),
+        ("report_previous_quarter", {}),
+        ("report_carrier_type", {}),
+        ("report_against_roster", {}),
+    ],
+    ROS: [
+        ("roster_entry_age", {}),
+        ("carrier_unknown", {"rule_id": "ros_carrier_unknown"}),
+        ("carrier_not_authorised", {"rule_id": "ros_not_authorised"}),
+        ("roster_shared", {}),
+        ("roster_financing", {}),
+        ("roster_occupied_area", {}),
+    ],
+    REC: [
+        ("recognition_coordinator", {}),
+        ("carrier_unknown", {"rule_id": "rec_carrier_unknown"}),
+    ],
+}
+
+# what the context views keep of each template: the column and its type (staging's and the
+# night's rows alike)
+CONTEXT_COLUMNS: dict[str, dict[str, str]] = {
+    REG: {
+        "carrier_id": "varchar",
+        "zone": "varchar",
+        "carrier_type": "varchar",
+        "tenant_area_m2": "double",
+    },
+    REP: {
+        "carrier_id": "varchar",
+        "period": "varchar",
+        "area_m2_eop": "double",
+        "graduates_cum": "double",
+        "tech_ent_cultivated_cum": "double",
+        "incubatees_eop": "double",
+    },
+    ROS: {
+        "carrier_id": "varchar",
+        "period": "varchar",
+        "entity_kind": "varchar",
+        "status": "varchar",
+        "uscc": "varchar",
+        "is_cq_tech_ent": "boolean",
+        "graduation_date": "date",
+        "financing_cum": "double",
+    },
+    REC: {
+        "carrier_id": "varchar",
+        "level": "varchar",
+        "status": "varchar",
+        "recognized_date": "date",
+        "valid_until": "date",
+    },
+}
+CONTEXT_VIEWS = {REG: "ctx_registry", REP: "ctx_reports", ROS: "ctx_roster", REC: "ctx_recognition"}
+STAGING = {t: f"staging.stg_inbox__{t}" for t in CONTEXT_VIEWS}
+
+# a period that is not YYYYQn (its file has an error already) has no quarter before and no
+# start: null, never an error for the whole night's query
+MACROS = """
+create or replace temp macro quarter_of(p) as
+    case when regexp_full_match(p, '[0-9]{4}Q[1-4]') then cast(right(p, 1) as integer) end;
+create or replace temp macro previous_period(p) as
+    case when quarter_of(p) = 1 then cast(cast(left(p, 4) as integer) - 1 as varchar) || 'Q4'
+         when quarter_of(p) > 1 then left(p, 5) || cast(quarter_of(p) - 1 as varchar) end;
+create or replace temp macro quarter_start(p) as
+    case when quarter_of(p) is not null
+         then make_date(cast(left(p, 4) as integer), 3 * quarter_of(p) - 2, 1) end;
+"""
 
 
 def reference_context(seeds_dir: Path, today: dt.date) -> CheckContext:
@@ -58,192 +142,179 @@ def reference_context(seeds_dir: Path, today: dt.date) -> CheckContext:
     )
 
 
-def _query(con, sql: str, params=()) -> pd.DataFrame:
-    try:
-        return con.execute(sql, list(params)).df()
-    except duckdb.CatalogException:
-        return pd.DataFrame()  # the first night: staging does not exist yet
+def query_text(name: str) -> str:
+    return (
+        package_files("incubation.checks.context_rules").joinpath(f"{name}.sql").read_text("utf-8")
+    )
 
 
-def add_warehouse(
-    ctx: CheckContext, db_path: Path, periods: set[str], read_only: bool = True
-) -> None:
-    """What earlier nights accepted, for the periods of this batch and the quarter before.
+@dataclass
+class NightRows:
+    """The night's rows through the first pass: per template, each file's rows (a frame, or
+    the parquet file holding them with ``file_index`` and ``pos``), the file's unit and its
+    headers, and which files passed the first pass without an error."""
+
+    rows: dict[str, dict[int, pd.DataFrame | Path]]
+    units: dict[int, str]
+    headers: dict[int, dict[tuple[str, str], str]]
+    clean: set[int]
+
+
+def context_problems(
+    night: NightRows,
+    reference: CheckContext,
+    db_path: Path | None = None,
+    read_only: bool = True,
+) -> dict[int, list[Problem]]:
+    """The context rules' problems of each file, in the order of ``RULES``, then of the rows.
     The nightly run reads its own build database (``read_only=False``: the same process may
     hold dbt's connection to it); `incubation validate` reads the published copy read-only."""
-    if not db_path.exists():
-        return
-    wanted = sorted(periods | {_previous_period(p) for p in periods})
-    con = duckdb.connect(str(db_path), read_only=read_only)
+    if not any(night.rows.values()):
+        return {}
+    if db_path is not None and Path(db_path).exists():
+        con = duckdb.connect(str(db_path), read_only=read_only)
+    else:
+        con = duckdb.connect()
     try:
-        registry = _query(
-            con,
-            "select carrier_id, zone, carrier_type, tenant_area_m2 from staging.stg_inbox__carrier_registry",
-        )
-        reports = _query(
-            con,
-            "select * from staging.stg_inbox__carrier_period_report where list_contains(?, period)",
-            [wanted],
-        )
-        recognitions = _query(
-            con,
-            "select carrier_id, level, status, recognized_date, valid_until"
-            " from staging.stg_inbox__carrier_recognition",
-        )
-        roster = _query(
-            con,
-            "select carrier_id, period, entity_kind, status, uscc, is_cq_tech_ent, graduation_date,"
-            " financing_cum from staging.stg_inbox__incubatee_roster where list_contains(?, period)",
-            [wanted],
-        )
+        found = _run(con, night, reference)
     finally:
         con.close()
-    _add_registry(ctx, registry)
-    _add_reports(ctx, reports)
-    _add_roster(ctx, roster)
-    _add_recognitions(ctx, recognitions)
+    return _problems(found, night, reference)
 
 
-def add_batch(ctx: CheckContext, frames: dict[str, list[pd.DataFrame]]) -> None:
-    """Rows of this night's files that passed every row-level check (newer than the
-    warehouse), each template's frames in file order."""
-    for template, adder in (
-        ("carrier_registry", _add_registry),
-        ("carrier_period_report", _add_reports),
-        ("carrier_recognition", _add_recognitions),
-    ):
-        if frames.get(template):
-            adder(ctx, pd.concat(frames[template], ignore_index=True))
-    # file by file: a roster replaces the carrier-quarter's earlier one
-    for roster in frames.get("incubatee_roster", []):
-        _add_roster(ctx, roster)
-
-
-def merge_context(ctx: CheckContext, night: CheckContext) -> None:
-    """This night's files over what the warehouse holds: the same result as adding the
-    night's rows after the warehouse's (newer rows win; in-force levels keep the highest)."""
-    ctx.carriers.update(night.carriers)
-    ctx.reports.update(night.reports)
-    ctx.roster_counts.update(night.roster_counts)
-    ctx.financing.update(night.financing)
-    # a million keys at S=10: dict operations in C, then the few keys both hold
-    active, new = ctx.active_uscc, night.active_uscc
-    several = {key: SEVERAL for key in new.keys() & active.keys() if new[key] != active[key]}
-    active.update(new)
-    active.update(several)
-    for carrier_id, level in night.levels.items():
-        current = ctx.levels.get(carrier_id)
-        if current is None or LEVEL_RANK[level] > LEVEL_RANK[current]:
-            ctx.levels[carrier_id] = level
-
-
-def _add_registry(ctx: CheckContext, registry: pd.DataFrame) -> None:
-    for row in registry.to_dict("records"):
-        ctx.carriers[row["carrier_id"]] = Carrier(
-            carrier_id=row["carrier_id"],
-            zone_code=ctx.zone_names.get(row["zone"]),
-            carrier_type=row.get("carrier_type"),
-            tenant_area_m2=row.get("tenant_area_m2"),
-        )
-
-
-def _add_recognitions(ctx: CheckContext, recognitions: pd.DataFrame) -> None:
-    """The highest level of each carrier's recognitions in force today."""
-    today = pd.Timestamp(ctx.today)
-    for row in recognitions.to_dict("records"):
-        until = row.get("valid_until")
-        in_force = (
-            row.get("status") == "有效"
-            and pd.Timestamp(row["recognized_date"]) <= today
-            and (_isna(until) or pd.Timestamp(until) >= today)
-        )
-        level = row.get("level")
-        if in_force and level in LEVEL_RANK:
-            current = ctx.levels.get(row["carrier_id"])
-            if current is None or LEVEL_RANK[level] > LEVEL_RANK[current]:
-                ctx.levels[row["carrier_id"]] = level
-
-
-def _add_reports(ctx: CheckContext, reports: pd.DataFrame) -> None:
-    """Each report row as a dict, a missing value as None. Made column by column, each
-    column to Python objects in one call (a test per value was a second for 12k rows of 70
-    columns; a frame-wide ``where`` and ``to_dict``, half of that)."""
-    if reports.empty:  # the first night: no staging to read yet
-        return
-    names = list(reports.columns)
-    columns = [_objects(reports[name]) for name in names]
-    at = names.index("carrier_id"), names.index("period")
-    for row in zip(*columns, strict=True):
-        ctx.reports[(row[at[0]], row[at[1]])] = dict(zip(names, row, strict=True))
-
-
-def _objects(column: pd.Series) -> np.ndarray:
-    """A column's values as Python objects, None where missing (NaN, NA and NaT alike; the
-    rules' ``_python_values`` keeps a float column's NaN, as ``to_dict`` does)."""
-    values = column.to_numpy(dtype=object, copy=True)  # ours to fill
-    values[column.isna().to_numpy()] = None
-    return values
-
-
-def _isna(value) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _add_roster(ctx: CheckContext, roster: pd.DataFrame) -> None:
-    """A roster's counts per carrier-quarter (replacing what the context held for them), its
-    active credit codes per quarter and its financing, by key. On numpy arrays: this runs
-    once per file and stack, and the pandas version's fixed cost (4–9 ms a file) was most of
-    it (bench/RESULTS.md, session 10)."""
-    if roster.empty:
-        return
-    carrier, period, kind, status, uscc = (
-        _objects(roster[name]) for name in ("carrier_id", "period", "entity_kind", "status", "uscc")
+def _run(con, night: NightRows, reference: CheckContext) -> list[tuple]:
+    con.execute(MACROS)
+    _seed_views(con, night, reference)
+    templates = [t for t in CONTEXT_VIEWS if night.rows.get(t)]
+    for template in templates:
+        _night_view(con, template, night.rows[template])
+    for template, view in CONTEXT_VIEWS.items():
+        _context_view(con, template, view, template in templates)
+    con.execute(
+        """create or replace temp view carriers as
+           select r.carrier_id, z.zone_code, r.carrier_type, r.tenant_area_m2
+           from ctx_registry as r left join zone_names as z on z.zone_name = r.zone
+           where r.carrier_id is not null
+           qualify row_number() over (partition by r.carrier_id order by src desc, pos desc) = 1"""
     )
-    keyed = ~(pd.isna(carrier) | pd.isna(period))
-    active = status == "在孵"
-    enterprise = kind == "企业"
-    graduated = enterprise & (status == "已毕业")
-    if graduated.any():  # in the quarter reported: graduated on or after its first day
-        rows = np.flatnonzero(graduated)
-        starts = [_quarter_start(p) if isinstance(p, str) else None for p in period[rows]]
-        when = pd.to_datetime(roster["graduation_date"].iloc[rows]).reset_index(drop=True)
-        graduated[rows] = (when >= pd.to_datetime(pd.Series(starts, dtype=object))).to_numpy(
-            dtype=bool, na_value=False
+    found = []
+    for template in templates:
+        con.execute(
+            f"""create or replace temp view checked as
+                select n.*, f.unit_code from night_{template} as n join files as f using (file_index)"""
         )
-    cq_tech = roster["is_cq_tech_ent"].eq(True).to_numpy(dtype=bool, na_value=False)
-    flags = {
-        "enterprises": active & enterprise,
-        "teams": active & (kind == "创业团队"),
-        "cq_tech": active & enterprise & cq_tech,
-        "graduated": graduated,
+        for name, params in QUERIES[template]:
+            values = {
+                k: (reference.today if v is None and k == "today" else v) for k, v in params.items()
+            }
+            found += con.execute(query_text(name), values).fetchall()
+    return found
+
+
+def _seed_views(con, night: NightRows, reference: CheckContext) -> None:
+    tables = {
+        "zone_names": pd.DataFrame(
+            list(reference.zone_names.items()), columns=["zone_name", "zone_code"], dtype=object
+        ),
+        "allowed": pd.DataFrame(
+            [(u, z) for u, zs in reference.allowed_zones.items() for z in sorted(zs)],
+            columns=["unit_code", "zone_code"],
+            dtype=object,
+        ),
+        "coordinator": pd.DataFrame({"unit_code": [reference.coordinator]}, dtype=object),
+        "files": pd.DataFrame(
+            {"file_index": list(night.units), "unit_code": list(night.units.values())}
+        ).astype({"file_index": "int64", "unit_code": object}),
+        "clean": pd.DataFrame({"file_index": sorted(night.clean)}, dtype="int64"),
     }
-    if keyed.any():
-        carrier_codes, carriers = pd.factorize(carrier[keyed])
-        period_codes, periods = pd.factorize(period[keyed])
-        groups, group_of = np.unique(
-            carrier_codes * len(periods) + period_codes, return_inverse=True
+    for name, frame in tables.items():
+        con.register(f"{name}_frame", frame)
+        con.execute(
+            f"create or replace temp table {name} as select * from {name}_frame"
+        )  # typed once (an empty frame's object column reads as varchar)
+        con.unregister(f"{name}_frame")
+
+
+def _night_view(con, template: str, rows: dict[int, pd.DataFrame | Path]) -> None:
+    """``night_<template>``: every file's rows of it, with ``file_index`` and ``pos``."""
+    parts, paths = [], []
+    for i, source in sorted(rows.items()):
+        if isinstance(source, pd.DataFrame):
+            name = f"night_{template}_{i}"
+            con.register(name, source.assign(file_index=i, pos=range(len(source))))
+            parts.append(f"select * from {name}")
+        else:
+            paths.append(str(source))
+    if paths:
+        listed = ", ".join(f"'{p}'" for p in paths)
+        parts.append(f"select * from read_parquet([{listed}], union_by_name = true)")
+    con.execute(
+        f"create or replace temp view night_{template} as " + " union all by name ".join(parts)
+    )
+
+
+def _context_view(con, template: str, view: str, in_night: bool) -> None:
+    """``ctx_<…>``: staging's rows (``src`` -1) and those of the night's clean files."""
+    columns = CONTEXT_COLUMNS[template]
+    typed = ", ".join(f"try_cast({c} as {t}) as {c}" for c, t in columns.items())
+    parts = []
+    if _exists(con, STAGING[template]):
+        parts.append(
+            f"select -1 as src, row_number() over () as pos, {typed} from {STAGING[template]}"
         )
-        sums = {
-            name: np.bincount(group_of, weights=flag[keyed], minlength=len(groups)).astype(int)
-            for name, flag in flags.items()
-        }
-        for g, code in enumerate(groups.tolist()):
-            key = (carriers[code // len(periods)], periods[code % len(periods)])
-            ctx.roster_counts[key] = {name: int(sums[name][g]) for name in flags}
-    shared = keyed & active & ~pd.isna(uscc)
-    table = ctx.active_uscc
-    keys = joined_keys(uscc[shared], period[shared]).tolist()
-    for key, carrier_id in zip(keys, carrier[shared].tolist(), strict=True):
-        # the key's carrier, or SEVERAL once a second one is seen
-        table[key] = carrier_id if table.get(key, carrier_id) == carrier_id else SEVERAL
-    financing = _objects(roster["financing_cum"])
-    funded = keyed & ~pd.isna(uscc) & ~pd.isna(financing)
-    keys = joined_keys(carrier[funded], uscc[funded], period[funded]).tolist()
-    ctx.financing.update(zip(keys, map(float, financing[funded]), strict=True))
+    if in_night:
+        parts.append(
+            f"select file_index as src, pos, {typed} from night_{template}"
+            " where file_index in (select file_index from clean)"
+        )
+    if not parts:
+        nulls = ", ".join(f"null::{t} as {c}" for c, t in columns.items())
+        parts.append(f"select -1 as src, 0::bigint as pos, {nulls} where false")
+    con.execute(f"create or replace temp view {view} as " + " union all ".join(parts))
 
 
-def _quarter_start(period: str) -> dt.date:
-    return dt.date(int(period[:4]), 3 * int(period[-1]) - 2, 1)
+def _exists(con, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
+
+
+BY_ID: dict[str, tuple[int, Rule]] = {r.id: (k, r) for k, r in enumerate(RULES) if r.needs_context}
+
+
+def _problems(
+    found: list[tuple], night: NightRows, reference: CheckContext
+) -> dict[int, list[Problem]]:
+    """Problems from the queries' rows, each file's in the order of ``RULES``, then of its
+    rows."""
+    found.sort(key=lambda f: (f[1], BY_ID[f[0]][0], f[2]))
+    problems: dict[int, list[Problem]] = {}
+    columns: dict[tuple, str] = {}  # (file, sheet, rule) -> the column's headers
+    for rule_id, file_index, _pos, sheet, row, value, zone_code in found:
+        rule = BY_ID[rule_id][1]
+        key = (file_index, sheet, rule_id)
+        if key not in columns:
+            headers = night.headers.get(file_index, {})
+            columns[key] = "、".join(headers.get((sheet, c), c) for c in rule.columns)
+        message = rule.message_zh
+        if rule_id.endswith("not_authorised"):
+            units = reference.zone_units.get(zone_code or "", [])
+            message += f"（可报送该载体的单位：{'、'.join(units)}）" if units else ""
+        problems.setdefault(file_index, []).append(
+            Problem(
+                rule.severity,
+                rule.id,
+                message,
+                rule.fix_zh,
+                sheet=sheet,
+                row=int(row),
+                column=columns[key],
+                value=value or None,
+                source="rule",
+            )
+        )
+    return problems

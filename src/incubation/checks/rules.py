@@ -2,9 +2,10 @@
 
 A rule belongs to a template, has a severity (E rejects the file, W warns, I informs), the
 columns it is located by, a Chinese message and fix, and a function from (frame, context) to
-the failing rows. Row-local rules need only the frame; context rules also use what the
-warehouse and the other files of the night already hold (known carriers, who may report
-them, the previous quarter, rosters against period reports).
+the failing rows. Row-local rules need only the frame; context rules (``needs_context``) need
+what the warehouse and the other files of the night already hold (known carriers, who may
+report them, the previous quarter, rosters against period reports): they run as SQL in DuckDB
+(``checks.context`` and ``checks/context_rules/*.sql``), not here.
 """
 
 from __future__ import annotations
@@ -32,49 +33,25 @@ TYPICAL_AWARD = {"优秀": 50.0, "良好": 30.0}
 DOCUMENT_NO = re.compile(r"^.+[〔\[【(]\d{4}[〕\]】)]\d+号$")
 
 
-@dataclass(frozen=True)
-class Carrier:
-    carrier_id: str
-    zone_code: str | None
-    carrier_type: str | None = None
-    tenant_area_m2: float | None = None
-
-
 @dataclass
 class CheckContext:
-    """What a file is checked against besides itself."""
+    """What a file is checked against besides itself: the day, and the plan's seeds (who
+    may report which zone), which the context rules' SQL reads."""
 
     today: dt.date
     unit_code: str = ""
     coordinator: str = "sci_tech_bureau"
-    carriers: dict[str, Carrier] = field(default_factory=dict)
     allowed_zones: dict[str, set[str]] = field(default_factory=dict)  # unit -> zone codes
     zone_units: dict[str, list[str]] = field(default_factory=dict)  # zone -> unit names
     zone_names: dict[str, str] = field(default_factory=dict)  # zone name -> code
-    reports: dict[tuple[str, str], dict] = field(default_factory=dict)  # accepted T2 rows
-    roster_counts: dict[tuple[str, str], dict] = field(default_factory=dict)
-    # (uscc, period), joined by ``context_key``: the carrier where that code is 在孵 that
-    # quarter, or ``SEVERAL`` when it is 在孵 at more than one
-    active_uscc: dict[str, str | None] = field(default_factory=dict)
-    financing: dict[str, float] = field(default_factory=dict)  # (carrier, uscc, period) joined
-    levels: dict[str, str] = field(default_factory=dict)  # carrier -> highest active level
-    _tables: dict[str, tuple[int, object]] = field(default_factory=dict, repr=False)
-
-    def table(self, name: str, build: Callable[[], object]) -> object:
-        """A dict of this context made searchable (by ``build``), built once while the
-        dict's size stays the same (contexts grow by batches and are then only read)."""
-        size = len(getattr(self, name))
-        if name not in self._tables or self._tables[name][0] != size:
-            self._tables[name] = (size, build())
-        return self._tables[name][1]
-
-    def may_report(self, zone_code: str | None) -> bool:
-        if self.unit_code == self.coordinator:
-            return True
-        return zone_code is not None and zone_code in self.allowed_zones.get(self.unit_code, set())
 
 
 Check = Callable[[pd.DataFrame, CheckContext], pd.Series]
+
+
+def in_duckdb(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+    """The ``failing`` of a context rule: its SQL in ``checks/context_rules`` finds them."""
+    raise NotImplementedError("context rules run in DuckDB: see incubation.checks.context")
 
 
 @dataclass(frozen=True)
@@ -117,11 +94,6 @@ def _mask(series) -> pd.Series:
     return pd.Series(series).fillna(False).astype(bool)
 
 
-def _previous_period(period: str) -> str:
-    year, quarter = int(period[:4]), int(period[-1])
-    return f"{year - 1}Q4" if quarter == 1 else f"{year}Q{quarter - 1}"
-
-
 _RECORDS: list = [None, None, None]  # the last frame made dicts, its columns, the dicts
 
 
@@ -151,12 +123,6 @@ def _row_map(frame: pd.DataFrame, fn, columns: tuple[str, ...] | None = None) ->
     return pd.Series([fn(row) for row in rows], index=frame.index, dtype=object)
 
 
-def _prev(ctx: CheckContext, row: dict) -> dict | None:
-    if not isinstance(row.get("period"), str):
-        return None
-    return ctx.reports.get((row["carrier_id"], _previous_period(row["period"])))
-
-
 def _gt(a, b) -> bool:
     return a is not None and b is not None and not pd.isna(a) and not pd.isna(b) and a > b
 
@@ -175,66 +141,10 @@ def uscc_check_character(column: str) -> Check:
     return check
 
 
-def roster_disagrees(count: str, column: str) -> Check:
-    """The period report's figure differs from the count of the same carrier-quarter roster."""
-
-    def check(frame, ctx):
-        def bad(row):
-            counts = ctx.roster_counts.get((row["carrier_id"], row["period"]))
-            return counts is not None and _present(row[column]) and counts[count] != row[column]
-
-        return _row_map(frame, bad).astype(bool)
-
-    return check
-
-
-def decreased_since_previous_quarter(column: str) -> Check:
-    """A cumulative figure below the carrier's previous accepted quarter."""
-
-    def check(frame, ctx):
-        def bad(row):
-            previous = _prev(ctx, row)
-            return previous is not None and _gt(previous.get(column), row[column])
-
-        return _row_map(frame, bad).astype(bool)
-
-    return check
-
-
-def not_from_coordinator(frame, ctx):
-    """Recognitions from any unit but the coordinator: one problem per sheet (its first row),
-    since the whole sheet is refused for the same reason."""
-    first = frame["source_row"] == frame.groupby("source_sheet")["source_row"].transform("min")
-    return _mask(first & (ctx.unit_code != ctx.coordinator))
-
-
 def period_out_of_range(frame, ctx):
     current = period_of(ctx.today)
     period = frame["period"]
     return _mask(period.notna() & ((period > current) | (period < FIRST_PERIOD)))
-
-
-def carrier_unknown(frame, ctx):
-    return _mask(
-        map_unique(frame["carrier_id"], lambda c: isinstance(c, str) and c not in ctx.carriers)
-    )
-
-
-def carrier_not_authorised(frame, ctx):
-    def bad(carrier_id):
-        carrier = ctx.carriers.get(carrier_id)
-        return carrier is not None and not ctx.may_report(carrier.zone_code)
-
-    return _mask(map_unique(frame["carrier_id"], bad))
-
-
-def registry_not_authorised(frame, ctx):
-    return _mask(
-        map_unique(
-            frame["zone"],
-            lambda z: isinstance(z, str) and not ctx.may_report(ctx.zone_names.get(z)),
-        )
-    )
 
 
 def org_code_inner_check(code: str) -> bool:
@@ -244,11 +154,6 @@ def org_code_inner_check(code: str) -> bool:
     values = [int(c) if c.isdigit() else ord(c) - 55 for c in body]
     expected = 11 - sum(v * w for v, w in zip(values, weights, strict=True)) % 11
     return {10: "X", 11: "0"}.get(expected, str(expected)) == check
-
-
-def _carrier_type(ctx: CheckContext, carrier_id) -> str | None:
-    carrier = ctx.carriers.get(carrier_id)
-    return carrier.carrier_type if carrier else None
 
 
 # ------------------------------------------------------------------------- rules
@@ -381,7 +286,7 @@ RULES: list[Rule] = [
         ("zone",),
         "本单位不负责该片区的载体，不能报送",
         "请由负责该片区的单位报送，或联系区科技局",
-        registry_not_authorised,
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -391,13 +296,7 @@ RULES: list[Rule] = [
         ("current_level",),
         "“认定级别（当前最高）”与认定名单中有效的最高级别不一致",
         "请按区科技局报送的认定名单填写，或留空",
-        lambda f, c: _row_map(
-            f,
-            lambda r: (
-                isinstance(r["current_level"], str)
-                and r["current_level"] != c.levels.get(r["carrier_id"], "未认定")
-            ),
-        ).astype(bool),
+        in_duckdb,
         needs_context=True,
     ),
     # --- T2 孵化载体运营情况季报
@@ -417,7 +316,7 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "载体编码未在孵化载体基本信息表中登记",
         "请先报送该载体的基本信息表，或核对载体编码",
-        carrier_unknown,
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -427,7 +326,7 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "本单位不负责该载体所在片区，不能报送",
         "请由负责该片区的单位报送",
-        carrier_not_authorised,
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -528,15 +427,7 @@ RULES: list[Rule] = [
         ("area_m2_eop",),
         "期末载体面积与上一季度相比变化超过 50%",
         "请核对面积及单位（平方米）",
-        lambda f, c: _row_map(
-            f,
-            lambda r: (
-                (p := _prev(c, r)) is not None
-                and _present(r["area_m2_eop"], p.get("area_m2_eop"))
-                and p["area_m2_eop"] > 0
-                and abs(r["area_m2_eop"] - p["area_m2_eop"]) > 0.5 * p["area_m2_eop"]
-            ),
-        ).astype(bool),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -546,7 +437,7 @@ RULES: list[Rule] = [
         ("graduates_cum",),
         "累计毕业企业数小于上一季度",
         "累计数不能减少，请核对",
-        decreased_since_previous_quarter("graduates_cum"),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -556,14 +447,7 @@ RULES: list[Rule] = [
         ("graduates_cum", "graduates_period"),
         "累计毕业企业数不等于上一季度累计数加本期毕业数",
         "请核对累计数与本期数",
-        lambda f, c: _row_map(
-            f,
-            lambda r: (
-                (p := _prev(c, r)) is not None
-                and _present(r["graduates_cum"], r["graduates_period"], p.get("graduates_cum"))
-                and r["graduates_cum"] != p["graduates_cum"] + r["graduates_period"]
-            ),
-        ).astype(bool),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -573,7 +457,7 @@ RULES: list[Rule] = [
         ("tech_ent_cultivated_cum",),
         "累计孵化培育科技型企业数小于上一季度",
         "累计数不能减少，请核对",
-        decreased_since_previous_quarter("tech_ent_cultivated_cum"),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -583,24 +467,7 @@ RULES: list[Rule] = [
         ("incubatees_eop",),
         "期末在孵企业数不等于上季度末数 + 本期新增 − 本期毕业 − 本期迁出/注销",
         "请核对各项数字",
-        lambda f, c: _row_map(
-            f,
-            lambda r: (
-                (p := _prev(c, r)) is not None
-                and _present(
-                    r["incubatees_eop"],
-                    r["incubatees_new"],
-                    r["graduates_period"],
-                    r["exits_period"],
-                    p.get("incubatees_eop"),
-                )
-                and r["incubatees_eop"]
-                != p["incubatees_eop"]
-                + r["incubatees_new"]
-                - r["graduates_period"]
-                - r["exits_period"]
-            ),
-        ).astype(bool),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -610,10 +477,7 @@ RULES: list[Rule] = [
         ("teams_eop",),
         "加速器一般不入驻创业团队",
         "如属实可不修改",
-        lambda f, c: _mask(
-            (_num(f, "teams_eop") > 0)
-            & map_unique(f["carrier_id"], lambda x: _carrier_type(c, x) == "加速器")
-        ),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -623,11 +487,7 @@ RULES: list[Rule] = [
         ("events",),
         "众创空间全年未举办创新创业活动（标准为每年 10 场）",
         "如属实可不修改",
-        lambda f, c: _mask(
-            (f["period"].str.endswith("Q4", na=False))
-            & (_num(f, "events") == 0)
-            & map_unique(f["carrier_id"], lambda x: _carrier_type(c, x) == "众创空间")
-        ),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -637,7 +497,7 @@ RULES: list[Rule] = [
         ("incubatees_eop",),
         "期末在孵企业数与同期在孵企业名单中“在孵”企业的行数不一致",
         "请核对季报与名单",
-        roster_disagrees("enterprises", "incubatees_eop"),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -647,7 +507,7 @@ RULES: list[Rule] = [
         ("teams_eop",),
         "期末在孵创业团队数与同期名单中“在孵”团队的行数不一致",
         "请核对季报与名单",
-        roster_disagrees("teams", "teams_eop"),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -657,7 +517,7 @@ RULES: list[Rule] = [
         ("cq_tech_ent_eop",),
         "重庆市科技型企业数与同期名单中标为“是”的在孵企业数不一致",
         "请核对季报与名单",
-        roster_disagrees("cq_tech", "cq_tech_ent_eop"),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -667,7 +527,7 @@ RULES: list[Rule] = [
         ("graduates_period",),
         "本期毕业企业数与同期名单中本期毕业的企业数不一致",
         "请核对季报与名单",
-        roster_disagrees("graduated", "graduates_period"),
+        in_duckdb,
         needs_context=True,
     ),
     # --- T3 在孵企业（团队）名单
@@ -803,10 +663,7 @@ RULES: list[Rule] = [
         ("entry_date", "established_date"),
         "企业入驻孵化器时成立已超过 24 个月（不符合在孵企业条件）",
         "请核对成立日期与入驻日期",
-        lambda f, c: _mask(
-            ((_dates(f, "entry_date") - _dates(f, "established_date")).dt.days > 730)
-            & map_unique(f["carrier_id"], lambda x: _carrier_type(c, x) in INCUBATOR_TYPES)
-        ),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -873,7 +730,7 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "载体编码未在孵化载体基本信息表中登记",
         "请先报送该载体的基本信息表，或核对载体编码",
-        carrier_unknown,
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -883,7 +740,7 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "本单位不负责该载体所在片区，不能报送",
         "请由负责该片区的单位报送",
-        carrier_not_authorised,
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -893,7 +750,7 @@ RULES: list[Rule] = [
         ("uscc",),
         "该企业同期也在其他载体的名单中“在孵”",
         "请与相关载体核实企业实际所在载体",
-        lambda f, c: _shared_with_other_carrier(f, c),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -903,7 +760,7 @@ RULES: list[Rule] = [
         ("financing_cum",),
         "累计获得投融资小于上一季度",
         "累计数不能减少，请核对",
-        lambda f, c: _financing_decreased(f, c),
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -913,7 +770,7 @@ RULES: list[Rule] = [
         ("occupied_area_m2",),
         "同一载体同期各企业占用场地面积之和超过基本信息表中的“在孵企业使用面积”",
         "请核对各企业占用面积或载体面积",
-        lambda f, c: _occupied_over_tenant_area(f, c),
+        in_duckdb,
         needs_context=True,
     ),
     # --- T4 孵化载体认定与荣誉名单
@@ -924,7 +781,7 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "认定与荣誉名单只能由区科技局报送",
         "请将认定信息报区科技局统一报送",
-        not_from_coordinator,
+        in_duckdb,
         needs_context=True,
     ),
     Rule(
@@ -1005,111 +862,10 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "载体编码未在孵化载体基本信息表中登记",
         "请核对载体编码",
-        carrier_unknown,
+        in_duckdb,
         needs_context=True,
     ),
 ]
-
-
-def _occupied_over_tenant_area(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
-    """Flag the first row of each carrier-quarter whose occupied areas add up past the
-    carrier's tenant area in the registry."""
-    area = _num(frame, "occupied_area_m2").fillna(0)
-    total = area.groupby([frame["carrier_id"], frame["period"]]).transform("sum")
-    limit = map_unique(
-        frame["carrier_id"], lambda x: ctx.carriers[x].tenant_area_m2 if x in ctx.carriers else None
-    )
-    limit = pd.to_numeric(limit, errors="coerce")
-    first = ~frame.duplicated(["carrier_id", "period"])
-    return _mask((total > limit) & first)
-
-
-_SEP = "\x1f"  # joins key parts into one lookup key (never typed in a cell)
-SEVERAL = None  # an ``active_uscc`` key 在孵 at more than one carrier
-
-
-def context_key(*parts: str) -> str:
-    """A key of the context's row-level dicts (``active_uscc``, ``financing``): its parts
-    joined as ``_joined`` joins a frame's columns. A million of them at S=10: one string each
-    is what a worker hands back and the lookup indexes, not a tuple to join again."""
-    return _SEP.join(parts)
-
-
-def _joined(*parts: pd.Series) -> pd.Series:
-    """One text key per row from several columns; missing where any part is missing. Joined
-    on numpy's object arrays (pandas' own ``+`` on object columns was twice as slow)."""
-    values = [part.to_numpy(dtype=object) for part in parts]
-    known = ~np.logical_or.reduce([pd.isna(v) for v in values])
-    key = np.full(len(known), np.nan, dtype=object)
-    if known.any():
-        key[known] = joined_keys(*(v[known] for v in values))
-    return pd.Series(key, index=parts[0].index, dtype=object)
-
-
-def joined_keys(*parts: np.ndarray) -> np.ndarray:
-    """Keys of rows whose parts (object arrays of text, none missing) are joined as
-    ``context_key`` joins one row's."""
-    key = parts[0]
-    for more in parts[1:]:
-        key = key + _SEP + more
-    return key
-
-
-def _lookup(ctx: CheckContext, name: str, keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of ``keys`` in the context dict ``name`` (-1: absent) and its values, through
-    a hashed index built once per context, not once per file."""
-    index, values = _table(ctx, name)
-    return index.get_indexer(keys.to_numpy(object)), values
-
-
-LOOKUP_TABLES = ("active_uscc", "financing")  # the context dicts ``_lookup`` searches
-
-
-def _table(ctx: CheckContext, name: str) -> tuple[pd.Index, np.ndarray]:
-    def build():
-        table = getattr(ctx, name)
-        index = pd.Index(list(table), dtype=object)
-        values = np.empty(len(table), dtype=object)
-        values[:] = list(table.values())
-        return index, values
-
-    return ctx.table(name, build)
-
-
-def prepare(ctx: CheckContext) -> None:
-    """Build the context's lookup tables now: in the process that forks the second pass's
-    workers, so that they share one copy (built in each, a million keys at S=10 cost each
-    worker ~2 s and its own ~150 MB)."""
-    for name in LOOKUP_TABLES:
-        _table(ctx, name)
-
-
-def _shared_with_other_carrier(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
-    """An enterprise 在孵 at this carrier whose code is 在孵 at another carrier the same
-    quarter (``ctx.active_uscc``)."""
-    at, only = _lookup(ctx, "active_uscc", _joined(frame["uscc"], frame["period"]))
-    active = frame["status"].eq("在孵").fillna(False).to_numpy(bool) & (at >= 0)
-    rows = np.flatnonzero(active)
-    elsewhere = np.zeros(len(frame), dtype=bool)
-    # active at several carriers (``SEVERAL`` equals no carrier), or at one not this row's
-    elsewhere[rows] = only[at[rows]] != frame["carrier_id"].to_numpy(object)[rows]
-    return _mask(pd.Series(elsewhere, frame.index))
-
-
-def _financing_decreased(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
-    """Cumulative financing below the same enterprise's at the carrier a quarter before."""
-    previous = map_unique(
-        frame["period"], lambda p: _previous_period(p) if isinstance(p, str) else None
-    )
-    at, amounts = _lookup(ctx, "financing", _joined(frame["carrier_id"], frame["uscc"], previous))
-    before = np.full(len(frame), np.nan)
-    found = at >= 0
-    before[found] = amounts[at[found]].astype(float)
-    now = _num(frame, "financing_cum").to_numpy(dtype=float, na_value=np.nan)
-    return _mask(pd.Series(before > now, frame.index))
-
-
-LEVEL_RANK = {"国家级": 3, "市级": 2, "区级": 1}
 
 
 def _incubation_months(frame: pd.DataFrame) -> pd.Series:
@@ -1122,6 +878,7 @@ def _incubation_months(frame: pd.DataFrame) -> pd.Series:
 
 
 def rules_for(template: str, with_context: bool | None = None) -> list[Rule]:
+    """The template's rules: all, only the context rules, or (``False``) only the others."""
     return [
         r
         for r in RULES
@@ -1134,8 +891,9 @@ def run_rules(
     frame: pd.DataFrame,
     headers: dict[tuple[str, str], str],
     ctx: CheckContext,
-    with_context: bool | None = None,
+    with_context: bool = False,
 ) -> list[Problem]:
+    """The row-level rules' problems of one frame (the context rules: ``checks.context``)."""
     return [
         p for _row, p in _failing_rows(template, frame, lambda _row: headers, ctx, with_context)
     ]
@@ -1213,16 +971,9 @@ def _rows_of(
 
 
 def _detail(rule: Rule, row, ctx: CheckContext) -> str:
-    """Rule-specific detail: the expected check character, the units that may report."""
+    """Rule-specific detail: the expected check character (the context rules' own, the units
+    that may report, comes with their SQL's rows)."""
     if rule.id.endswith("uscc_check_character"):
         code = row[rule.columns[0]]
         return f"，第 18 位应为“{uscc.expected_check_character(code)}”"
-    if rule.id.endswith("not_authorised"):
-        if rule.template == REG:
-            zone = ctx.zone_names.get(row["zone"])
-        else:
-            carrier = ctx.carriers.get(row["carrier_id"])
-            zone = carrier.zone_code if carrier else None
-        units = ctx.zone_units.get(zone or "", [])
-        return f"（可报送该载体的单位：{'、'.join(units)}）" if units else ""
     return ""

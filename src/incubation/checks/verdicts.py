@@ -1,9 +1,11 @@
 """The verdict on files: parse every sheet, run the suites and the domain rules.
 
-Two passes. First every file alone: parsing, the GX suites and the row-level rules. Then the
-rules that need context (known carriers, who may report them, the previous quarter, rosters
-against period reports), with the warehouse's accepted data plus the rows of this night's
-files that passed the first pass.
+Two passes. First every file alone: parsing, the GX suites and the row-level rules; each
+file's rows of a template are then written to a parquet file (``spill_dir``, with the row's
+``file_index`` and ``pos``). Then, in this process, the rules that need context (known
+carriers, who may report them, the previous quarter, rosters against period reports) run as
+SQL in DuckDB (``checks.context``) over those rows, the build database's staging and the
+seeds; the rows of files without a first-pass error are the night's context.
 
 GX costs about 12 ms per expectation per validation, whatever the row count, so files are
 validated in stacks: the parsed frames of one template from many files are stacked (with a
@@ -11,12 +13,11 @@ validated in stacks: the parsed frames of one template from many files are stack
 one run, once the stack holds ``BATCH_ROWS`` rows or the files run out. Problems are then
 handed back to their file.
 
-Both passes run in forked worker processes (the machine's cores; a night's verdicts do not
-depend on how many): the first one file after another, the second once the night's context
-is complete, each verdict staged where it is made. Files are handed out one at a time,
+The first pass runs in forked worker processes (the machine's cores; a night's verdicts do
+not depend on how many), one file after another; so does the last step, each verdict staged
+(the parquet rows copied by the sink) where it is made. Files are handed out one at a time,
 largest first, to whichever worker is free (``forking.run_forked``), so that the workers end
-together. Merging the context stays in the calling process, which writes the Data Docs index
-while the workers run the second pass.
+together. The calling process writes the Data Docs index while the workers stage.
 
 A file's fate is its own: whatever it raises while it is read, parsed or checked refuses it
 alone (the traceback kept in the verdict's ``incidents``); a stack of files whose suite run
@@ -24,7 +25,7 @@ fails is validated again file by file; and a worker that dies on a file, or pass
 file's time or the worker's memory budget (``safety.Limits``), is stopped, that file is
 refused with the reason, and the files it had claimed besides are checked by a new worker.
 The first pass always runs in a worker (reading is where a hostile file can exhaust the
-machine); the second, where the rows stay in memory (no sink), runs here.
+machine); the staging step, where the rows stay in memory (no sink), runs here.
 """
 
 from __future__ import annotations
@@ -38,9 +39,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+import numpy as np
 import pandas as pd
 
-from incubation.checks.context import add_batch, add_warehouse, merge_context, reference_context
+from incubation.checks.context import NightRows, context_problems, reference_context
 from incubation.checks.problems import (
     ACCEPTED,
     REJECTED,
@@ -49,7 +52,7 @@ from incubation.checks.problems import (
     Problem,
     count,
 )
-from incubation.checks.rules import CheckContext, prepare, run_rules, run_rules_stacked
+from incubation.checks.rules import CheckContext, run_rules_stacked
 from incubation.checks.suites import SuiteRunner
 from incubation.checks.workers import Lost, run_forked
 from incubation.contracts import Contract, UnitTable
@@ -81,13 +84,16 @@ class Verdict:
     parse_seconds: float = 0.0
     validate_seconds: float = 0.0
     staged: object = None  # what the sink made of it
+    # rows the first pass wrote to parquet (with ``file_index`` and ``pos``): template ->
+    # (path, rows)
+    spilled: dict[str, tuple[str, int]] = field(default_factory=dict)
     n_errors: int = 0
     n_warnings: int = 0
     incidents: list[str] = field(default_factory=list)  # for the engineers: tracebacks
 
     @property
     def rows(self) -> int:
-        return sum(len(f) for f in self.frames.values())
+        return sum(len(f) for f in self.frames.values()) + sum(n for _, n in self.spilled.values())
 
 
 @dataclass
@@ -100,9 +106,8 @@ class _Parsed:
     frames: dict[str, pd.DataFrame]
     seconds: float
     validate_seconds: float = 0.0
-    templates: list[str] = field(default_factory=list)  # of frames spilled to disk
+    spilled: dict[str, tuple[str, int]] = field(default_factory=dict)  # see ``Verdict``
     waiting: set[str] = field(default_factory=set)  # templates not through the first pass yet
-    contribution: CheckContext | None = None  # to the night's context, while it is built
     incidents: list[str] = field(default_factory=list)  # for the engineers: tracebacks
 
     def fail(self, rule: str, message_zh: str, incident: str | None = None) -> None:
@@ -192,23 +197,23 @@ def check_files(
 
     Memory follows the largest stack of files, not the night: files are parsed and validated
     in stacks of about ``BATCH_ROWS`` rows of a template (see ``_FirstPass.run``); with a
-    ``spill_dir`` each file's rows then wait there (pickled frames, read back by this same
-    call) for the second pass, and with a ``sink`` each verdict is handed over (to be staged)
-    and its rows dropped as soon as it is final. The second pass needs, of the other files,
-    only what the context keeps (counts, keys), gathered file by file.
+    ``sink`` and a ``spill_dir`` each file's rows then wait there as parquet files, which the
+    context rules' SQL reads and the sink stages (``Verdict.spilled``); each verdict is
+    handed to the sink as soon as it is final. Without a sink the verdicts keep their rows as
+    frames (nothing is spilled).
 
     With ``workers`` > 1 and a ``spill_dir``, the first pass runs in up to that many forked
     processes (see ``_processes``), each claiming the next file when it is free (see
     ``_Claims``); what they bring back is taken in file order, so the verdicts are those of
-    one process. With a ``sink`` too, so does the second pass, once the night's context is
-    complete: each verdict is handed to the sink in the worker that made it (the sink's
-    return value is the verdict's ``staged``), and comes back without its rows and problems
-    (it keeps their counts)."""
+    one process. With a ``sink`` too, the verdicts are staged in workers: each verdict is
+    handed to the sink in the worker that made it (the sink's return value is the verdict's
+    ``staged``), and comes back without its rows and problems (it keeps their counts)."""
     reference = reference_context(seeds_dir, today)
+    if sink is None:
+        spill_dir = None  # verdicts keep their rows: frames, not parquet files
     first = _FirstPass(files, contracts, units, runner, reference, limits, spill_dir)
     parsed: list[_Parsed | None] = [None] * len(files)
-    contexts: dict[int, CheckContext] = {}  # what each clean file brings to the night's context
-    periods: set[str] = set()
+    clean: set[int] = set()  # files without an error after the first pass
     if spill_dir is None or len(files) < 2:
         workers = 1  # workers hand rows back through the spill folder
     processes = _processes(files, workers)
@@ -218,26 +223,27 @@ def check_files(
     for outcome in _outcomes(first, _order(files, processes), processes, limits, isolate=True):
         for i, p in outcome.parsed.items():
             parsed[i] = p
-        periods |= outcome.periods
-        contexts.update(outcome.contexts)
+        clean |= outcome.clean
         validations += outcome.validations
     log.info("first pass done in %.1f s", time.perf_counter() - started)
-    # this night's acceptable files, merged in file order (the later wins); zone names: to
-    # place their carriers
-    night = CheckContext(today=today, zone_names=reference.zone_names)
-    for i in sorted(contexts):
-        merge_context(night, contexts.pop(i))
 
     started = time.perf_counter()
-    ctx = reference_context(seeds_dir, today)
-    if context_db is not None:
-        add_warehouse(ctx, context_db, periods, context_read_only)
-    merge_context(ctx, night)
-    prepare(ctx)
-    second = _SecondPass(ctx, parsed, spill_dir, sink, time.perf_counter() - started)
+    night = _night_rows(parsed, clean)
+    try:
+        found = context_problems(night, reference, context_db, context_read_only)
+    except Exception:  # the engineers' fault, not a file's: every file checked is refused
+        detail = traceback.format_exc()
+        found = {}
+        for i in night.units:
+            parsed[i].fail("internal_error", INTERNAL_ZH, detail)
+    share = (time.perf_counter() - started) / max(1, len(files))
+    for i, p in enumerate(parsed):
+        p.problems += found.get(i, [])
+        p.validate_seconds += share
+    log.info("context rules in %.1f s", time.perf_counter() - started)
+    second = _SecondPass(parsed, sink)
     if sink is None:
         processes = 1  # without a sink the verdicts keep their rows: they stay in this process
-    log.info("night's context in %.1f s", second.context_seconds)
     started = time.perf_counter()
     verdicts: list[Verdict | None] = [None] * len(files)
     # the Data Docs index (seconds of GX rendering) is written while the workers run
@@ -251,27 +257,44 @@ def check_files(
     ):
         for i, verdict in part:
             verdicts[i] = verdict
-    log.info("second pass done in %.1f s", time.perf_counter() - started)
+    if spill_dir is not None and spill_dir.exists():  # staged by now
+        for folder in spill_dir.iterdir():
+            shutil.rmtree(folder, ignore_errors=True)
+    log.info("verdicts staged in %.1f s", time.perf_counter() - started)
     return verdicts
+
+
+def _night_rows(parsed: list[_Parsed], clean: set[int]) -> NightRows:
+    """What the context rules read of the first pass: every file's rows, as frames or the
+    parquet files they were spilled to."""
+    rows: dict[str, dict[int, pd.DataFrame | Path]] = {}
+    for i, p in enumerate(parsed):
+        for template, frame in p.frames.items():
+            rows.setdefault(template, {})[i] = frame
+        for template, (path, _n) in p.spilled.items():
+            rows.setdefault(template, {})[i] = Path(path)
+    checked = {i for found in rows.values() for i in found}
+    return NightRows(
+        rows=rows,
+        units={i: parsed[i].unit_code for i in sorted(checked)},
+        headers={i: parsed[i].headers for i in checked},
+        clean=clean & checked,
+    )
 
 
 @dataclass
 class _SecondPass:
-    """The rules that need the night's context, then each file's verdict, handed to the sink
-    (which stages it) in the process that made it."""
+    """Each file's verdict (every rule has run), handed to the sink (which stages it) in the
+    process that made it."""
 
-    ctx: CheckContext  # the night's, complete
     parsed: list[_Parsed]
-    spill_dir: Path | None
     sink: Callable[[int, Verdict], object] | None
-    context_seconds: float  # building ``ctx``, shared out over the files
 
     def run(self, claims: Iterable[int]) -> list[tuple[int, Verdict]]:
         """``(index, verdict)`` of each file claimed; a sink's ``close`` (if it has one) is
         called at the end, so that a worker process leaves nothing open."""
-        share = self.context_seconds / max(1, len(self.parsed))
         try:
-            return [(i, self._one(i, share)) for i in claims]
+            return [self._final(i, self.parsed[i])[0] for i in claims]
         finally:
             getattr(self.sink, "close", lambda: None)()
 
@@ -280,30 +303,17 @@ class _SecondPass:
         p = self.parsed[item.index]
         p.fail(f"file_{item.reason}", LOST_ZH[item.reason], item.detail)
         try:
-            return self._final(item.index, p, {})
+            return self._final(item.index, p)
         finally:
             getattr(self.sink, "close", lambda: None)()  # staged here, in the calling process
 
-    def _one(self, i: int, share: float) -> Verdict:
-        p = self.parsed[i]
-        started = time.perf_counter()
-        frames = p.frames or _unspill(self.spill_dir, i, p.templates)
-        self.ctx.unit_code = p.unit_code
-        try:
-            for template, frame in frames.items():
-                p.problems += run_rules(template, frame, p.headers, self.ctx, True)
-        except Exception:
-            p.fail("internal_error", INTERNAL_ZH, traceback.format_exc())
-        p.validate_seconds += share + time.perf_counter() - started
-        return self._final(i, p, frames)[0][1]
-
-    def _final(self, i: int, p: _Parsed, frames: dict[str, pd.DataFrame]):
-        verdict = _verdict(p, frames)
+    def _final(self, i: int, p: _Parsed):
+        verdict = _verdict(p, p.frames)
         if self.sink is not None:
             verdict.staged = self.sink(i, verdict)
             # staged: the rows and the problems are on disk now (140k warnings at S=10 were
             # 0.5 s to hand back from the workers, after the last one was done)
-            verdict.frames, verdict.problems = {}, []
+            verdict.frames, verdict.spilled, verdict.problems = {}, {}, []
         p.frames = {}
         return [(i, verdict)]
 
@@ -313,9 +323,7 @@ class _Outcome:
     """What the first pass hands back of the files one process claimed, by index."""
 
     parsed: dict[int, _Parsed] = field(default_factory=dict)
-    periods: set[str] = field(default_factory=set)
-    # what each clean file brings to the night's context (merged in file order by the caller)
-    contexts: dict[int, CheckContext] = field(default_factory=dict)
+    clean: set[int] = field(default_factory=set)  # files without an error: the night's context
     validations: list = field(default_factory=list)  # GX results, their Data Docs pages written
 
 
@@ -329,7 +337,8 @@ class _FirstPass:
     runner: SuiteRunner
     reference: CheckContext  # for the row-level rules
     limits: Limits | None
-    spill_dir: Path | None  # where each file's rows wait for the second pass
+    spill_dir: Path | None  # where each file's rows wait (parquet) for the context rules
+    con: duckdb.DuckDBPyConnection | None = None  # writes them: opened in the worker
 
     def run(self, claims: Iterable[int]) -> _Outcome:
         """The files claimed, one after another (their index in the night names their spill
@@ -356,12 +365,14 @@ class _FirstPass:
             self._validate(outcome, stacks, [t for t, n in rows.items() if held or n >= BATCH_ROWS])
         self._validate(outcome, stacks, list(stacks))
         outcome.validations = self.runner.render_pages()
+        if self.con is not None:
+            self.con.close()
+            self.con = None
         return outcome
 
     def _validate(self, outcome: _Outcome, stacks: dict[str, list[int]], templates) -> None:
         """The suites and the row-level rules of ``templates``, each over its stack: problems
-        handed back to their file; then what the rows bring to the night's context and the
-        rows out of memory."""
+        handed back to their file; then the rows out of memory (spilled)."""
         parsed = outcome.parsed
         for template in [t for t in self.contracts if t in templates and t in stacks]:
             members = stacks.pop(template)
@@ -404,24 +415,17 @@ class _FirstPass:
         return _Outcome(parsed={item.index: parsed})
 
     def _validated(self, outcome: _Outcome, i: int, template: str) -> None:
-        """A file's rows of a template, through the first pass: what they bring to the file's
-        contribution to the night's context (kept once every template of the file is through,
-        if no error was found), then spilled."""
+        """A file's rows of a template, through the first pass: spilled (with a
+        ``spill_dir``); the file counts as context for the others once every template of
+        it is through, if no error was found."""
         p = outcome.parsed[i]
-        frame = p.frames[template]
-        if "period" in frame:
-            outcome.periods.update(frame["period"].dropna().unique())
-        if p.contribution is None:
-            reference = self.reference
-            p.contribution = CheckContext(today=reference.today, zone_names=reference.zone_names)
-        add_batch(p.contribution, {template: [frame]})
         if self.spill_dir is not None:
-            _spill(self.spill_dir, i, p, template)
+            if self.con is None:
+                self.con = duckdb.connect()  # in the worker: none shared across a fork
+            _spill(self.con, self.spill_dir, i, p, template)
         p.waiting.discard(template)
-        if not p.waiting:
-            if not any(x.is_error for x in p.problems):
-                outcome.contexts[i] = p.contribution
-            p.contribution = None
+        if not p.waiting and not any(x.is_error for x in p.problems):
+            outcome.clean.add(i)
 
 
 def _order(files: list[tuple[Path, str]], processes: int) -> list[int]:
@@ -481,22 +485,21 @@ def _outcomes(
         yield job.lost(item)
 
 
-def _spill(spill_dir: Path, i: int, p: _Parsed, template: str) -> None:
-    """A file's rows of one template to disk, for the second pass."""
+def _spill(con, spill_dir: Path, i: int, p: _Parsed, template: str) -> None:
+    """A file's rows of one template to a parquet file, with its ``file_index`` and each
+    row's ``pos``: the context rules read them there, and the stager copies them."""
     folder = spill_dir / f"{i:06d}"
     folder.mkdir(parents=True, exist_ok=True)
-    # exact dtypes back; this process's own file
-    p.frames.pop(template).to_pickle(folder / f"{template}.pkl")
-    p.templates.append(template)
-
-
-def _unspill(spill_dir: Path | None, i: int, templates: list[str]) -> dict[str, pd.DataFrame]:
-    if spill_dir is None or not templates:
-        return {}
-    folder = spill_dir / f"{i:06d}"
-    frames = {t: pd.read_pickle(folder / f"{t}.pkl") for t in templates}
-    shutil.rmtree(folder, ignore_errors=True)
-    return frames
+    target = folder / f"{template}.parquet"
+    frame = p.frames.pop(template)  # ours: the two columns are added in place
+    frame["file_index"] = i
+    frame["pos"] = np.arange(len(frame), dtype="int64")
+    con.register("spilled_frame", frame)
+    try:
+        con.execute(f"copy spilled_frame to '{target}' (format parquet)")
+    finally:
+        con.unregister("spilled_frame")
+    p.spilled[template] = (str(target), len(frame))
 
 
 def _verdict(p: _Parsed, frames: dict[str, pd.DataFrame]) -> Verdict:
@@ -507,6 +510,7 @@ def _verdict(p: _Parsed, frames: dict[str, pd.DataFrame]) -> Verdict:
         status=status,
         problems=sorted(p.problems, key=_problem_order),
         frames=frames,
+        spilled=dict(p.spilled),
         sheets={s.sheet: s.template for s in p.result.sheets} if p.result else {},
         columns=p.result.column_lineage() if p.result else [],
         parse_seconds=p.seconds,

@@ -67,7 +67,7 @@ def check(
     docs = settings.gx_docs(run_id) if run_id else None
     runner = SuiteRunner(settings.expectations_dir, settings.seeds_dir, list(contracts), docs)
     today = today or dt.date.today()
-    spill = settings.work / "_spill"
+    spill = settings.work / "_spill"  # the first pass's rows, parquet, until staged
     shutil.rmtree(spill, ignore_errors=True)
     staging = staging_dir(settings, run_id)
     shutil.rmtree(staging, ignore_errors=True)  # a rerun stages anew
@@ -119,6 +119,8 @@ class _Stager:
         self.con: duckdb.DuckDBPyConnection | None = None
         self.batch = 0
         self.frames: dict[str, list] = {}  # template -> waiting frames, with submission_id
+        # template -> waiting parquet files of the first pass, with their submission_id
+        self.spilled: dict[str, list[tuple[str, int]]] = {}
         self.problems: dict[int, list] = {}  # submission id -> its waiting problems
         self.waiting = 0  # rows and problems
 
@@ -132,6 +134,10 @@ class _Stager:
                 )
                 tables[template] = {"path": str(self._path(template)), "rows": len(frame)}
                 self.waiting += len(frame)
+            for template, (path, rows) in verdict.spilled.items():
+                self.spilled.setdefault(template, []).append((path, submission_id))
+                tables[template] = {"path": str(self._path(template)), "rows": rows}
+                self.waiting += rows
         staged = _staged(submission_id, verdict, tables)
         if verdict.problems:
             self.problems[submission_id] = verdict.problems
@@ -153,16 +159,31 @@ class _Stager:
         if self.con is None:
             self.con = duckdb.connect()
         self.folder.mkdir(parents=True, exist_ok=True)
-        for template, frames in self.frames.items():
-            ledger.copy_to_parquet(
-                self.con,
-                pd.concat(frames, ignore_index=True),
-                "select submission_id::bigint as submission_id, * exclude (submission_id)",
-                self._path(template),
-            )
+        for template in {*self.frames, *self.spilled}:  # one parquet file each, in DuckDB
+            parts = [
+                f"select {int(submission_id)}::bigint as submission_id,"
+                f" * exclude (file_index, pos) from read_parquet('{path}')"
+                for path, submission_id in self.spilled.get(template, [])
+            ]
+            if template in self.frames:
+                self.con.register(
+                    "staged_frame", pd.concat(self.frames[template], ignore_index=True)
+                )
+                parts.append(
+                    "select submission_id::bigint as submission_id, * exclude (submission_id)"
+                    " from staged_frame"
+                )
+            try:
+                self.con.execute(
+                    f"copy ({' union all by name '.join(parts)})"
+                    f" to '{self._path(template)}' (format parquet)"
+                )
+            finally:
+                if template in self.frames:
+                    self.con.unregister("staged_frame")
         if self.problems:
             ledger.stage_problems(self.con, self.problems, self._path("problems"))
-        self.frames, self.problems, self.waiting = {}, {}, 0
+        self.frames, self.spilled, self.problems, self.waiting = {}, {}, {}, 0
         self.batch += 1
 
     def close(self) -> None:
