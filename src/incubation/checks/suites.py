@@ -67,8 +67,7 @@ def numpy_numbers(frame: pd.DataFrame, allowed: dict[str, set[str]]) -> pd.DataF
     type list (``allowed``) takes numpy's name too: GX tests a nullable column row by row in
     Python (``expect_column_values_to_be_between`` maps every value), a numpy one at once.
     Float64 becomes float64 (a missing value NaN, which GX leaves out as null as it does NA);
-    Int64 becomes int64 only with no value missing (as float64 it would fail its type list).
-    The S=10 roster stack of 228k rows: 0.77 s a suite run, 0.65 s so (session 11)."""
+    Int64 becomes int64 only with no value missing (as float64 it would fail its type list)."""
     numpy = {}
     for name in frame.columns:
         column, names = frame[name], allowed.get(name)
@@ -141,8 +140,8 @@ class SuiteRunner:
         """The suite over ``frame``: first whether each expectation holds (``BOOLEAN_ONLY``),
         then only the ones that failed again, with every failing row's index (``COMPLETE``),
         their results put in place of the first ones. Most batches pass every expectation,
-        and the counts and lists of a ``COMPLETE`` run cost a third of the suite's time
-        (bench/RESULTS.md, session 10): Data Docs show the observed values of the failed
+        and the counts and lists of a ``COMPLETE`` run are a large part of the suite's time:
+        Data Docs show the observed values of the failed
         expectations only."""
         definition = self.definitions[template]
         columns = self.columns[template]

@@ -7,7 +7,7 @@ carriers, who may report them, the previous quarter, rosters against period repo
 SQL in DuckDB (``checks.context``) over those rows, the build database's staging and the
 seeds; the rows of files without a first-pass error are the night's context.
 
-GX costs about 12 ms per expectation per validation, whatever the row count, so files are
+GX costs a fixed time per expectation per validation, whatever the row count, so files are
 validated in stacks: the parsed frames of one template from many files are stacked (with a
 ``file_index`` column, which the suites' uniqueness expectations include) and validated in
 one run, once the stack holds ``BATCH_ROWS`` rows or the files run out. Problems are then
@@ -16,7 +16,7 @@ handed back to their file.
 The first pass runs in forked worker processes (the machine's cores; a night's verdicts do
 not depend on how many), one file after another; so does the last step, each verdict staged
 (the parquet rows copied by the sink) where it is made. Files are handed out one at a time,
-largest first, to whichever worker is free (``forking.run_forked``), so that the workers end
+largest first, to whichever worker is free (``workers.run_forked``), so that the workers end
 together. The calling process writes the Data Docs index while the workers stage.
 
 A file's fate is its own: whatever it raises while it is read, parsed or checked refuses it
@@ -61,13 +61,12 @@ from incubation.parsing.safety import Limits, inspect
 from incubation.parsing.sheets import ParseResult, parse_sheets
 
 log = logging.getLogger(__name__)
-# a GX run costs ~0.7–1.4 s whatever its rows, and ~0.8 s per 100k roster rows: one run of
-# 226k rows 3.4 s, two of 113k 4.3 s (session 9); larger stacks cost memory (S=10 check peak
-# 1.2 GB at 100k and at 200k, 1.3 GB at 250k)
+# a GX run has a fixed cost whatever its rows: fewer, larger stacks are cheaper, up to where
+# a stack's memory starts to show in the check's peak (docs/decisions/0006)
 BATCH_ROWS = 200_000
 HOLD_ROWS = 2 * BATCH_ROWS  # rows waiting for a suite: then every template's is run
-# a worker per ~20k rows of .xlsx: smaller nights stay in one process. At 2 MB the S=10
-# incremental night (6 files, 3.4 MB, 50k rows) was checked in one: 3.2 s, in two 2.7 s
+# a worker per ~20k rows of .xlsx: smaller nights stay in one process, where forking a
+# second would cost more than it saves
 WORKER_BYTES = 2**20
 FILE_INDEX = "file_index"
 
@@ -345,9 +344,9 @@ class _FirstPass:
         folder).
 
         Each template's rows wait in a stack until it holds ``BATCH_ROWS`` rows, or the
-        claims run out: the template's suite then runs once over the stack. A GX run costs
-        about 12 ms per expectation whatever its rows, so a small template (87 expectations
-        for the period report) is validated once a process, not once with every stack of
+        claims run out: the template's suite then runs once over the stack. A GX run costs a
+        fixed time per expectation whatever its rows, so a small template (the period report's
+        suite) is validated once a process, not once with every stack of
         rosters, though each workbook holds both. A file's rows of a template are spilled
         (with a ``spill_dir``) as soon as that stack is validated; should the stacks hold
         ``HOLD_ROWS`` rows in all, every one is validated."""

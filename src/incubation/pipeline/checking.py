@@ -104,14 +104,14 @@ def check(
 
 class _Stager:
     """The check's sink: stages each final verdict in the process that made it (a worker of
-    the second pass, or the calling process). Its rows (when accepted) and its problems wait
+    the last step, or the calling process). Its rows (when accepted) and its problems wait
     with the next verdicts' until they hold ``STAGE_ROWS`` rows, and are then written as one
     parquet file per template and one of problems
-    (``work/_staged/<run>/<pid>-<batch>-<name>.parquet``), named in each verdict's ``tables`` and
-    ``problems_path``. A DuckDB ``COPY`` of a frame has a fixed cost whatever its rows, so
+    (``work/_staged/<run>/<pid>-<batch>-<name>.parquet``), named in each verdict's ``tables``
+    and ``problems_path``. A DuckDB ``COPY`` of a frame has a fixed cost whatever its rows, so
     the frames of many files go out together rather than one per file and template. One
-    DuckDB connection per process, opened at the first write: after the check's workers were forked, so that they share no open DuckDB.
-    ``close`` writes what waits."""
+    DuckDB connection per process, opened at the first write: after the check's workers were
+    forked, so that they share no open DuckDB. ``close`` writes what waits."""
 
     def __init__(self, folder: Path, submission_ids: list[int]):
         self.submission_ids = submission_ids
