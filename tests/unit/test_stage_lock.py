@@ -1,4 +1,5 @@
-"""One stage at a time per data home: a second night's stage waits, or fails naming the holder."""
+"""One run and one stage at a time per data home: a second `incubation run` is refused, a
+second night's stage waits, or fails naming the holder."""
 
 from __future__ import annotations
 
@@ -59,3 +60,17 @@ def test_the_lock_goes_with_a_killed_holder(settings):
     holder.kill()
     holder.wait()
     assert stage(dataclasses.replace(settings, stage_wait_seconds=0), []) == "done"
+
+
+def test_a_second_incubation_run_on_a_data_home_is_refused(settings, monkeypatch, capsys):
+    from incubation.cli import main
+
+    monkeypatch.setenv("AIRFLOW_HOME", str(settings.home.parent / "airflow"))
+    holder = hold(settings.runs / ".run.lock", 60)
+    try:
+        assert main(["run", "--date", "2026-01-05"]) == 2
+    finally:
+        holder.kill()
+        holder.wait()
+    err = capsys.readouterr().err
+    assert "另一个运行正在使用该数据目录" in err and "stage load (pid" in err
