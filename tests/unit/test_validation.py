@@ -406,3 +406,33 @@ def test_nullable_numbers_reach_gx_as_numpy_where_nothing_is_lost(contracts, run
     assert found[("expect_column_values_to_be_between", "revenue")] == [0, 3]
     assert found[("expect_column_values_to_be_between", "employees")] == [1]
     assert found[("expect_column_values_to_be_between", "fresh_grads")] == [2]
+
+
+def test_context_queries_that_fail_on_one_file_refuse_that_file_alone(
+    tmp_path, contracts, units, runner, project_settings, monkeypatch
+):
+    from incubation.checks import verdicts
+
+    good = write_xlsx(tmp_path / "good.xlsx", {"登记": REGISTRY, "名单": GOOD_ROSTER})
+    other = write_xlsx(tmp_path / "other.xlsx", {"名单": GOOD_ROSTER[:2]})
+    alone = check([good], contracts, units, runner, project_settings)[0]
+    real = verdicts.context_problems
+
+    def failing_on_the_second_file(night, *args):
+        if 1 in night.units:
+            raise RuntimeError("a query cannot take this file's rows")
+        return real(night, *args)
+
+    monkeypatch.setattr(verdicts, "context_problems", failing_on_the_second_file)
+    good_v, other_v = check([good, other], contracts, units, runner, project_settings)
+    assert good_v.status == ACCEPTED and good_v.problems == alone.problems
+    assert other_v.status == REJECTED
+    assert [p.rule for p in other_v.problems if p.is_error] == ["internal_error"]
+    assert any("a query cannot take" in detail for detail in other_v.incidents)
+
+    def failing_always(night, *args):
+        raise RuntimeError("our query is wrong")
+
+    monkeypatch.setattr(verdicts, "context_problems", failing_always)
+    verdicts_ = check([good, other], contracts, units, runner, project_settings)
+    assert [v.status for v in verdicts_] == [REJECTED, REJECTED]

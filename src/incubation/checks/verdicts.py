@@ -228,13 +228,9 @@ def check_files(
 
     started = time.perf_counter()
     night = _night_rows(parsed, clean)
-    try:
-        found = context_problems(night, reference, context_db, context_read_only)
-    except Exception:  # the engineers' fault, not a file's: every file checked is refused
-        detail = traceback.format_exc()
-        found = {}
-        for i in night.units:
-            parsed[i].fail("internal_error", INTERNAL_ZH, detail)
+    found = _context(
+        night, parsed, lambda n: context_problems(n, reference, context_db, context_read_only)
+    )
     share = (time.perf_counter() - started) / max(1, len(files))
     for i, p in enumerate(parsed):
         p.problems += found.get(i, [])
@@ -261,6 +257,42 @@ def check_files(
             shutil.rmtree(folder, ignore_errors=True)
     log.info("verdicts staged in %.1f s", time.perf_counter() - started)
     return verdicts
+
+
+def _context(night: NightRows, parsed: list[_Parsed], run: Callable) -> dict[int, list[Problem]]:
+    """The context rules' problems over the night. Should the queries fail over the whole
+    night, each file is tried alone to find the ones they fail on: those are refused (an
+    internal error, with the traceback for the engineers) and the rest of the night is run
+    again without them. A failure no single file causes refuses every file checked."""
+    try:
+        return run(night)
+    except Exception:
+        detail = traceback.format_exc()
+    failing = set()
+    for i in night.units:
+        try:
+            run(_only(night, {i}))
+        except Exception:
+            failing.add(i)
+            parsed[i].fail("internal_error", INTERNAL_ZH, traceback.format_exc())
+    if failing:
+        try:
+            return run(_only(night, set(night.units) - failing))
+        except Exception:
+            detail = traceback.format_exc()
+    for i in set(night.units) - failing:
+        parsed[i].fail("internal_error", INTERNAL_ZH, detail)
+    return {}
+
+
+def _only(night: NightRows, keep: set[int]) -> NightRows:
+    """The night with the given files' rows only."""
+    return NightRows(
+        rows={t: {i: r for i, r in files.items() if i in keep} for t, files in night.rows.items()},
+        units={i: u for i, u in night.units.items() if i in keep},
+        headers={i: h for i, h in night.headers.items() if i in keep},
+        clean=night.clean & keep,
+    )
 
 
 def _night_rows(parsed: list[_Parsed], clean: set[int]) -> NightRows:
