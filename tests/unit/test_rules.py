@@ -403,7 +403,7 @@ def problems_of(template, frame, headers, unit, world, others=None):
         clean=set(rows) - {0},
     )
     found = context_problems(night, ctx, world)
-    return run_rules(template, frame, headers, ctx, with_context=False) + found.get(0, [])
+    return run_rules(template, frame, headers, ctx) + found.get(0, [])
 
 
 def failing_rules(template: str, changes: dict, contracts, world) -> set[str]:
@@ -505,6 +505,6 @@ def test_rules_on_stacked_files_find_what_each_file_alone_finds(template, contra
     for i, problem in run_rules_stacked(template, stacked, headers, ctx, "file_index"):
         got.setdefault(i, []).append(problem)
     for i, frame in enumerate(frames):
-        alone = run_rules(template, frame, headers[i], ctx, with_context=False)
+        alone = run_rules(template, frame, headers[i], ctx)
         assert got.get(i, []) == alone, i
     assert any(got.values())  # the cases do fail

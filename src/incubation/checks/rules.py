@@ -49,11 +49,6 @@ class CheckContext:
 Check = Callable[[pd.DataFrame, CheckContext], pd.Series]
 
 
-def in_duckdb(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
-    """The ``failing`` of a context rule: its SQL in ``checks/context_rules`` finds them."""
-    raise NotImplementedError("context rules run in DuckDB: see incubation.checks.context")
-
-
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -62,7 +57,7 @@ class Rule:
     columns: tuple[str, ...]
     message_zh: str
     fix_zh: str
-    failing: Check
+    failing: Check | None  # None for a context rule: its SQL in ``checks/context_rules``
     needs_context: bool = False
 
 
@@ -121,10 +116,6 @@ def _row_map(frame: pd.DataFrame, fn, columns: tuple[str, ...] | None = None) ->
     """``fn`` of each row as a dict (of ``columns`` only, when given: faster on wide frames)."""
     rows = _records(frame, columns)
     return pd.Series([fn(row) for row in rows], index=frame.index, dtype=object)
-
-
-def _gt(a, b) -> bool:
-    return a is not None and b is not None and not pd.isna(a) and not pd.isna(b) and a > b
 
 
 def _present(*values) -> bool:
@@ -286,7 +277,7 @@ RULES: list[Rule] = [
         ("zone",),
         "本单位不负责该片区的载体，不能报送",
         "请由负责该片区的单位报送，或联系区科技局",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -296,7 +287,7 @@ RULES: list[Rule] = [
         ("current_level",),
         "“认定级别（当前最高）”与认定名单中有效的最高级别不一致",
         "请按区科技局报送的认定名单填写，或留空",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     # --- T2 孵化载体运营情况季报
@@ -316,7 +307,7 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "载体编码未在孵化载体基本信息表中登记",
         "请先报送该载体的基本信息表，或核对载体编码",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -326,7 +317,7 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "本单位不负责该载体所在片区，不能报送",
         "请由负责该片区的单位报送",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -427,7 +418,7 @@ RULES: list[Rule] = [
         ("area_m2_eop",),
         "期末载体面积与上一季度相比变化超过 50%",
         "请核对面积及单位（平方米）",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -437,7 +428,7 @@ RULES: list[Rule] = [
         ("graduates_cum",),
         "累计毕业企业数小于上一季度",
         "累计数不能减少，请核对",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -447,7 +438,7 @@ RULES: list[Rule] = [
         ("graduates_cum", "graduates_period"),
         "累计毕业企业数不等于上一季度累计数加本期毕业数",
         "请核对累计数与本期数",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -457,7 +448,7 @@ RULES: list[Rule] = [
         ("tech_ent_cultivated_cum",),
         "累计孵化培育科技型企业数小于上一季度",
         "累计数不能减少，请核对",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -467,7 +458,7 @@ RULES: list[Rule] = [
         ("incubatees_eop",),
         "期末在孵企业数不等于上季度末数 + 本期新增 − 本期毕业 − 本期迁出/注销",
         "请核对各项数字",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -477,7 +468,7 @@ RULES: list[Rule] = [
         ("teams_eop",),
         "加速器一般不入驻创业团队",
         "如属实可不修改",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -487,7 +478,7 @@ RULES: list[Rule] = [
         ("events",),
         "众创空间全年未举办创新创业活动（标准为每年 10 场）",
         "如属实可不修改",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -497,7 +488,7 @@ RULES: list[Rule] = [
         ("incubatees_eop",),
         "期末在孵企业数与同期在孵企业名单中“在孵”企业的行数不一致",
         "请核对季报与名单",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -507,7 +498,7 @@ RULES: list[Rule] = [
         ("teams_eop",),
         "期末在孵创业团队数与同期名单中“在孵”团队的行数不一致",
         "请核对季报与名单",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -517,7 +508,7 @@ RULES: list[Rule] = [
         ("cq_tech_ent_eop",),
         "重庆市科技型企业数与同期名单中标为“是”的在孵企业数不一致",
         "请核对季报与名单",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -527,7 +518,7 @@ RULES: list[Rule] = [
         ("graduates_period",),
         "本期毕业企业数与同期名单中本期毕业的企业数不一致",
         "请核对季报与名单",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     # --- T3 在孵企业（团队）名单
@@ -663,7 +654,7 @@ RULES: list[Rule] = [
         ("entry_date", "established_date"),
         "企业入驻孵化器时成立已超过 24 个月（不符合在孵企业条件）",
         "请核对成立日期与入驻日期",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -730,7 +721,7 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "载体编码未在孵化载体基本信息表中登记",
         "请先报送该载体的基本信息表，或核对载体编码",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -740,7 +731,7 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "本单位不负责该载体所在片区，不能报送",
         "请由负责该片区的单位报送",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -750,7 +741,7 @@ RULES: list[Rule] = [
         ("uscc",),
         "该企业同期也在其他载体的名单中“在孵”",
         "请与相关载体核实企业实际所在载体",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -760,7 +751,7 @@ RULES: list[Rule] = [
         ("financing_cum",),
         "累计获得投融资小于上一季度",
         "累计数不能减少，请核对",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -770,7 +761,7 @@ RULES: list[Rule] = [
         ("occupied_area_m2",),
         "同一载体同期各企业占用场地面积之和超过基本信息表中的“在孵企业使用面积”",
         "请核对各企业占用面积或载体面积",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     # --- T4 孵化载体认定与荣誉名单
@@ -781,7 +772,7 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "认定与荣誉名单只能由区科技局报送",
         "请将认定信息报区科技局统一报送",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
     Rule(
@@ -862,7 +853,7 @@ RULES: list[Rule] = [
         ("carrier_id",),
         "载体编码未在孵化载体基本信息表中登记",
         "请核对载体编码",
-        in_duckdb,
+        None,
         needs_context=True,
     ),
 ]
@@ -891,12 +882,9 @@ def run_rules(
     frame: pd.DataFrame,
     headers: dict[tuple[str, str], str],
     ctx: CheckContext,
-    with_context: bool = False,
 ) -> list[Problem]:
     """The row-level rules' problems of one frame (the context rules: ``checks.context``)."""
-    return [
-        p for _row, p in _failing_rows(template, frame, lambda _row: headers, ctx, with_context)
-    ]
+    return [p for _row, p in _failing_rows(template, frame, lambda _row: headers, ctx)]
 
 
 def run_rules_stacked(
@@ -913,19 +901,18 @@ def run_rules_stacked(
         stacked,
         lambda row: headers[row[file_column]],
         ctx,
-        with_context=False,
         keep=(file_column,),
     )
     return [(int(row[file_column]), problem) for row, problem in found]
 
 
 def _failing_rows(
-    template, frame, headers_of, ctx, with_context, keep: tuple[str, ...] = ()
+    template, frame, headers_of, ctx, keep: tuple[str, ...] = ()
 ) -> list[tuple[dict, Problem]]:
     """(row, problem) for every failing row of every rule; rows keep the ``keep`` columns."""
     problems = []
     try:
-        for rule in rules_for(template, with_context):
+        for rule in rules_for(template, with_context=False):
             failing = rule.failing(frame, ctx).reindex(frame.index, fill_value=False)
             mask = failing.to_numpy(dtype=bool)
             if not mask.any():
