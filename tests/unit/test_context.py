@@ -11,7 +11,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from incubation.checks.context import NightRows, context_problems, reference_context
+from incubation.checks.context import NightRows, context_problems
+from incubation.checks.reference import reference_context
 from incubation.parsing.sheets import to_frame
 
 TODAY = dt.date(2026, 1, 15)

@@ -3,8 +3,13 @@ them there. Expected lists are written out here as the plan and the template nam
 
 from __future__ import annotations
 
-from incubation.checks import rules
-from incubation.checks.reference import incubator_recognition_types, level_of_type
+import datetime as dt
+
+from incubation.checks.reference import (
+    incubator_recognition_types,
+    level_of_type,
+    reference_context,
+)
 from incubation.checks.suites import load_suite_json
 
 TYPES = [
@@ -61,5 +66,5 @@ def test_levels_and_incubator_types_from_the_seed(project_settings):
         "区级孵化载体": "区级",
     }
     assert level_of_type(project_settings.seeds_dir) == want
-    assert want == rules.LEVEL_OF_TYPE
+    assert want == reference_context(project_settings.seeds_dir, dt.date(2026, 1, 1)).level_of_type
     assert incubator_recognition_types(project_settings.seeds_dir) == set(TYPES[:5])

@@ -14,7 +14,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from incubation.checks.context import NightRows, context_problems, reference_context
+from incubation.checks.context import NightRows, context_problems
+from incubation.checks.reference import reference_context
 from incubation.checks.rules import RULES, CheckContext, run_rules, run_rules_stacked
 from incubation.demo import make_uscc
 from incubation.parsing.sheets import to_frame

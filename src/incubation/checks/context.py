@@ -9,7 +9,6 @@ not context for the others, as before."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from importlib.resources import files as package_files
@@ -19,8 +18,7 @@ import duckdb
 import pandas as pd
 
 from incubation.checks.problems import Problem
-from incubation.checks.reference import read_seed
-from incubation.checks.rules import RULES, CheckContext, Rule
+from incubation.checks.rules import CONTEXT, RULES, CheckContext, Rule, rules_for
 
 log = logging.getLogger(__name__)
 
@@ -30,31 +28,6 @@ REG, REP, ROS, REC = (
     "incubatee_roster",
     "carrier_recognition",
 )
-
-# template -> its queries, in the order their rules come in ``RULES`` (a query's rule id
-# parameter for the shared ones)
-QUERIES: dict[str, list[tuple[str, dict]]] = {
-    REG: [("registry_not_authorised", {}), ("current_level", {"today": None})],
-    REP: [
-        ("carrier_unknown", {"rule_id": "rep_carrier_unknown"}),
-        ("carrier_not_authorised", {"rule_id": "rep_not_authorised"}),
-        ("report_previous_quarter", {}),
-        ("report_carrier_type", {}),
-        ("report_against_roster", {}),
-    ],
-    ROS: [
-        ("roster_entry_age", {}),
-        ("carrier_unknown", {"rule_id": "ros_carrier_unknown"}),
-        ("carrier_not_authorised", {"rule_id": "ros_not_authorised"}),
-        ("roster_shared", {}),
-        ("roster_financing", {}),
-        ("roster_occupied_area", {}),
-    ],
-    REC: [
-        ("recognition_coordinator", {}),
-        ("carrier_unknown", {"rule_id": "rec_carrier_unknown"}),
-    ],
-}
 
 # what the context views keep of each template: the column and its type (staging's and the
 # night's rows alike)
@@ -106,40 +79,6 @@ create or replace temp macro quarter_start(p) as
     case when quarter_of(p) is not null
          then make_date(cast(left(p, 4) as integer), 3 * quarter_of(p) - 2, 1) end;
 """
-
-
-def reference_context(seeds_dir: Path, today: dt.date) -> CheckContext:
-    """Who may submit what (design.md §3): a unit reports carriers in the zones of the
-    建设内容 tasks it leads; the coordinator reports everything and alone the recognitions."""
-    units = read_seed(seeds_dir, "units")
-    names = {u["unit_code"]: u["unit_name_zh"] for u in units}
-    coordinator = next(u["unit_code"] for u in units if u["is_coordinator"].lower() == "true")
-    task_zones: dict[str, set[str]] = {}
-    for row in read_seed(seeds_dir, "plan_task_zones"):
-        task_zones.setdefault(row["task_code"], set()).add(row["zone_code"])
-    allowed: dict[str, set[str]] = {}
-    for row in read_seed(seeds_dir, "plan_task_units"):
-        if row["role"] == "lead":
-            allowed.setdefault(row["unit_code"], set()).update(
-                task_zones.get(row["task_code"], set())
-            )
-    zones = read_seed(seeds_dir, "zones")
-    zone_units = {
-        z["zone_code"]: [
-            names[coordinator],
-            *sorted(
-                names[u] for u, zs in allowed.items() if z["zone_code"] in zs and u != coordinator
-            ),
-        ]
-        for z in zones
-    }
-    return CheckContext(
-        today=today,
-        coordinator=coordinator,
-        allowed_zones=allowed,
-        zone_units=zone_units,
-        zone_names={z["zone_name_zh"]: z["zone_code"] for z in zones},
-    )
 
 
 def query_text(name: str) -> str:
@@ -203,11 +142,22 @@ def _run(con, night: NightRows, reference: CheckContext) -> list[tuple]:
             f"""create or replace temp view checked as
                 select n.*, f.unit_code from night_{template} as n join files as f using (file_index)"""
         )
-        for name, params in QUERIES[template]:
-            values = {
-                k: (reference.today if v is None and k == "today" else v) for k, v in params.items()
-            }
-            found += con.execute(query_text(name), values).fetchall()
+        for name, rule_id in queries(template):
+            text = query_text(name)
+            values = {"today": reference.today, "rule_id": rule_id}
+            params = {k: v for k, v in values.items() if f"${k}" in text}
+            found += con.execute(text, params).fetchall()
+    return found
+
+
+def queries(template: str) -> list[tuple[str, str | None]]:
+    """The template's context queries, once each, in the order of its rules: ``(name,
+    rule id)``, the rule id for a query shared by templates (it reads ``$rule_id``)."""
+    found: list[tuple[str, str | None]] = []
+    for rule in rules_for(template, CONTEXT):
+        key = (rule.query, rule.id if "$rule_id" in query_text(rule.query) else None)
+        if key not in found:
+            found.append(key)
     return found
 
 
@@ -283,7 +233,9 @@ def _exists(con, table: str) -> bool:
     )
 
 
-BY_ID: dict[str, tuple[int, Rule]] = {r.id: (k, r) for k, r in enumerate(RULES) if r.needs_context}
+BY_ID: dict[str, tuple[int, Rule]] = {
+    r.id: (k, r) for k, r in enumerate(RULES) if r.kind == CONTEXT
+}
 
 
 def _problems(
@@ -301,7 +253,7 @@ def _problems(
             headers = night.headers.get(file_index, {})
             columns[key] = "、".join(headers.get((sheet, c), c) for c in rule.columns)
         message = rule.message_zh
-        if rule_id.endswith("not_authorised"):
+        if rule.lists_reporting_units:
             units = reference.zone_units.get(zone_code or "", [])
             message += f"（可报送该载体的单位：{'、'.join(units)}）" if units else ""
         problems.setdefault(file_index, []).append(

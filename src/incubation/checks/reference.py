@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from functools import cache
 from pathlib import Path
+
+from incubation.checks.rules.model import CheckContext
 
 
 @cache
@@ -46,3 +49,38 @@ def incubator_recognition_types(seeds_dir: Path) -> set[str]:
         for row in read_seed(seeds_dir, "recognition_types")
         if row["is_incubator"].lower() == "true"
     }
+
+
+def reference_context(seeds_dir: Path, today: dt.date) -> CheckContext:
+    """Who may submit what (design.md §3): a unit reports carriers in the zones of the
+    建设内容 tasks it leads; the coordinator reports everything and alone the recognitions."""
+    units = read_seed(seeds_dir, "units")
+    names = {u["unit_code"]: u["unit_name_zh"] for u in units}
+    coordinator = next(u["unit_code"] for u in units if u["is_coordinator"].lower() == "true")
+    task_zones: dict[str, set[str]] = {}
+    for row in read_seed(seeds_dir, "plan_task_zones"):
+        task_zones.setdefault(row["task_code"], set()).add(row["zone_code"])
+    allowed: dict[str, set[str]] = {}
+    for row in read_seed(seeds_dir, "plan_task_units"):
+        if row["role"] == "lead":
+            allowed.setdefault(row["unit_code"], set()).update(
+                task_zones.get(row["task_code"], set())
+            )
+    zones = read_seed(seeds_dir, "zones")
+    zone_units = {
+        z["zone_code"]: [
+            names[coordinator],
+            *sorted(
+                names[u] for u, zs in allowed.items() if z["zone_code"] in zs and u != coordinator
+            ),
+        ]
+        for z in zones
+    }
+    return CheckContext(
+        today=today,
+        level_of_type=level_of_type(seeds_dir),
+        coordinator=coordinator,
+        allowed_zones=allowed,
+        zone_units=zone_units,
+        zone_names={z["zone_name_zh"]: z["zone_code"] for z in zones},
+    )

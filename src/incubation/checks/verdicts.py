@@ -43,7 +43,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from incubation.checks.context import NightRows, context_problems, reference_context
+from incubation.checks.context import NightRows, context_problems
 from incubation.checks.problems import (
     ACCEPTED,
     REJECTED,
@@ -52,6 +52,7 @@ from incubation.checks.problems import (
     Problem,
     count,
 )
+from incubation.checks.reference import reference_context
 from incubation.checks.rules import CheckContext, run_rules_stacked
 from incubation.checks.suites import SuiteRunner
 from incubation.checks.workers import Lost, run_forked
