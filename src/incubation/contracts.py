@@ -8,6 +8,14 @@ refused, naming it): a ``required`` column is a key or makes the row meaningless
 value refuses the file (its ``required_because`` says why, for the engineer editing it); an
 ``expected`` column is a measure the plan counts, so a blank value is "not reported": NULL,
 never 0, with a warning naming the cell.
+
+Every ``enum`` column names its ``vocabulary``, the home of the values it allows (a column of
+another type names none): a vocabulary of the dbt seed ``dbt_project/seeds/vocabularies.csv``
+(``vocabulary: carrier_type``), or, for a list that is a seed of its own, that seed's column
+(``vocabulary: "zones:zone_name_zh"``; several columns: ``units:unit_name_zh,unit_code``).
+The suite's in-set expectation for the column and the blank template's dropdown get their
+values from there (``checks.reference.vocabulary``). A vocabulary that names no value
+(unknown, misspelt, empty) refuses the contracts at load.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
+
+from incubation.checks.reference import vocabulary as vocabulary_values
 
 COLUMN_TYPES = ("text", "code", "enum", "int", "decimal", "date", "period", "bool")
 MATCH_CACHE = 50_000  # header spellings remembered per contract
@@ -64,6 +74,7 @@ class Column:
     required: bool = False
     required_because: str | None = None
     expected: bool = False
+    vocabulary: str | None = None  # enum only: a vocabulary of seed vocabularies, or seed:column
 
     @property
     def duckdb_type(self) -> str:
@@ -182,6 +193,11 @@ def _build(raw: dict) -> Contract:
             raise ValueError(f"{raw['name']}.{spec['name']}: required without required_because")
         if spec.get("required") and spec.get("expected"):
             raise ValueError(f"{raw['name']}.{spec['name']}: both required and expected")
+        if (spec["type"] == "enum") != bool(spec.get("vocabulary")):
+            raise ValueError(
+                f"{raw['name']}.{spec['name']}: an enum column names its vocabulary, "
+                "and only an enum column does"
+            )
         columns.append(
             Column(
                 name=spec["name"],
@@ -193,6 +209,7 @@ def _build(raw: dict) -> Contract:
                 required=bool(spec.get("required", False)),
                 required_because=spec.get("required_because"),
                 expected=bool(spec.get("expected", False)),
+                vocabulary=spec.get("vocabulary"),
             )
         )
     by_header: dict[str, str] = {}
@@ -219,16 +236,31 @@ def _build(raw: dict) -> Contract:
     )
 
 
+def _check_vocabularies(contract: Contract, seeds_dir: Path) -> None:
+    for col in contract.columns:
+        if col.vocabulary:
+            try:
+                vocabulary_values(seeds_dir, col.vocabulary)
+            except ValueError as exc:
+                raise ValueError(f"{contract.name}.{col.name}: {exc} in {seeds_dir}") from None
+
+
 @cache
-def load_contracts(contracts_dir: Path) -> dict[str, Contract]:
-    """Every template contract in the folder, by name (files starting with '_' are not)."""
+def load_contracts(contracts_dir: Path, seeds_dir: Path | None = None) -> dict[str, Contract]:
+    """Every template contract in the folder, by name (files starting with '_' are not).
+    Their vocabularies are looked up in ``seeds_dir``, by default the dbt seeds of the project
+    the folder belongs to (``<project>/include/contracts`` → ``<project>/dbt_project/seeds``)."""
+    contracts_dir = Path(contracts_dir)
+    if seeds_dir is None:
+        seeds_dir = contracts_dir.parents[1] / "dbt_project" / "seeds"
     contracts = {}
-    for path in sorted(Path(contracts_dir).glob("*.yaml")):
+    for path in sorted(contracts_dir.glob("*.yaml")):
         if path.name.startswith("_"):
             continue
         contract = _build(yaml.safe_load(path.read_text(encoding="utf-8")))
         if contract.name != path.stem:
             raise ValueError(f"{path}: contract name {contract.name!r} differs from file name")
+        _check_vocabularies(contract, Path(seeds_dir))
         contracts[contract.name] = contract
     return contracts
 

@@ -4,6 +4,7 @@ them there. Expected lists are written out here as the plan and the template nam
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 from incubation.checks.reference import (
     incubator_recognition_types,
@@ -46,7 +47,7 @@ def test_the_suite_takes_its_recognition_types_and_their_fix_from_the_seed(proje
 
 def test_a_type_added_to_the_seed_reaches_the_suite(project_settings, tmp_path):
     seeds = tmp_path / "seeds"
-    seeds.mkdir()
+    shutil.copytree(project_settings.seeds_dir, seeds)  # the suite reads the vocabularies too
     original = (project_settings.seeds_dir / "recognition_types.csv").read_text("utf-8")
     (seeds / "recognition_types.csv").write_text(original + "市级专业化众创空间,市级,true,,10\n")
     doc = load_suite_json(project_settings.expectations_dir, "carrier_recognition", seeds)

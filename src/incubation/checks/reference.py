@@ -23,6 +23,29 @@ def seed_column(seeds_dir: Path, ref: str) -> list[str]:
     return [row[c] for c in columns.split(",") for row in rows if row[c]]
 
 
+VOCABULARIES = "vocabularies"  # the seed of the enumerations' values
+
+
+def vocabulary(seeds_dir: Path, name: str) -> list[str]:
+    """The values an enumerated column allows, in the templates' dropdown order. ``name`` is
+    a vocabulary of the seed ``vocabularies`` (``carrier_type``: its rows by ``value_order``)
+    or, with a colon, a seed's own column (``zones:zone_name_zh``; ``seed_column``). A name
+    that gives no value is a ``ValueError`` naming it."""
+    try:
+        if ":" in name:
+            values = seed_column(seeds_dir, name)
+        else:
+            rows = [r for r in read_seed(seeds_dir, VOCABULARIES) if r["vocabulary"] == name]
+            values = [r["value"] for r in sorted(rows, key=lambda r: int(r["value_order"]))]
+    except (FileNotFoundError, KeyError) as exc:
+        raise ValueError(f"vocabulary {name!r}: no such seed or column ({exc})") from None
+    if not values:
+        raise ValueError(
+            f"vocabulary {name!r}: not in seed {VOCABULARIES}.csv (nor a seed:column) or empty"
+        )
+    return values
+
+
 def unit_codes(seeds_dir: Path) -> set[str]:
     return {row["unit_code"] for row in read_seed(seeds_dir, "units")}
 

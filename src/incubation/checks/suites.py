@@ -1,9 +1,11 @@
 """Running the templates' Great Expectations suites on parsed frames.
 
 Suites are reviewed JSON files in ``expectations/`` (one per template), loaded by name into an
-ephemeral GX context. An expectation whose ``meta.value_set_seed`` names a seed column
-(``zones:zone_name_zh``) gets its value set from that seed, so the list lives in one place;
-``{value_set}`` in its ``meta.fix_zh`` becomes that list, joined by 、.
+ephemeral GX context. An expectation whose ``meta.vocabulary`` names a vocabulary (the one its
+column's contract names: ``carrier_type`` in the seed ``vocabularies``, or a seed column such
+as ``zones:zone_name_zh``; ``reference.vocabulary``) gets its ``value_set`` from the seed, so
+the list lives in one place; ``{value_set}`` in its ``meta.fix_zh`` becomes that list, joined
+by 、.
 GX is imported here only, and a ``SuiteRunner`` is built once per run, not once per file.
 """
 
@@ -19,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from incubation.checks.problems import SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_WARNING, Problem
-from incubation.checks.reference import seed_column
+from incubation.checks.reference import vocabulary
 
 DOCS_SITE = "nightly"
 GX_SEVERITY = {"critical": SEVERITY_ERROR, "warning": SEVERITY_WARNING, "info": SEVERITY_INFO}
@@ -28,9 +30,9 @@ GX_SEVERITY = {"critical": SEVERITY_ERROR, "warning": SEVERITY_WARNING, "info": 
 def load_suite_json(expectations_dir: Path, template: str, seeds_dir: Path) -> dict:
     doc = json.loads((Path(expectations_dir) / f"{template}.json").read_text(encoding="utf-8"))
     for exp in doc["expectations"]:
-        ref = exp.get("meta", {}).get("value_set_seed")
-        if ref:
-            values = seed_column(seeds_dir, ref)
+        name = exp.get("meta", {}).get("vocabulary")
+        if name:
+            values = vocabulary(seeds_dir, name)
             exp["kwargs"]["value_set"] = values
             fix = exp["meta"].get("fix_zh", "")
             exp["meta"]["fix_zh"] = fix.replace("{value_set}", "、".join(values))
