@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from functools import cache
 from pathlib import Path
 
 from incubation.checks.rules.model import CheckContext
 
 
-@cache
 def read_seed(seeds_dir: Path, name: str) -> tuple[dict[str, str], ...]:
+    """The seed's rows, read each time (a seed edited under a running worker is seen)."""
     with (Path(seeds_dir) / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
         return tuple(dict(row) for row in csv.DictReader(fh))
 
@@ -102,6 +101,7 @@ def reference_context(seeds_dir: Path, today: dt.date) -> CheckContext:
     return CheckContext(
         today=today,
         level_of_type=level_of_type(seeds_dir),
+        carrier_levels=vocabulary(seeds_dir, "carrier_level"),
         coordinator=coordinator,
         allowed_zones=allowed,
         zone_units=zone_units,

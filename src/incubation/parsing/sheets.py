@@ -295,21 +295,41 @@ def _data_rows(
 ) -> list[int]:
     """The grid rows under the header that hold data (0-based). Blank rows, the code row,
     group headings and 合计 rows are passed over (合计 rows to ``totals``); a footer ends the
-    table. Rows are padded to the header's width."""
+    table. Rows are padded to the header's width.
+
+    Most rows are plain data: not blank and with a first cell that cannot be a mark. Those
+    are found column by column (``_blank``, ``_marked``); only the others are looked at one
+    by one, in order."""
     width = max((s.idx for s in specs), default=-1) + 1
     at = [s.idx for s in specs]
-    issue_rows = {r for r, _c in issues}
-    rows: list[int] = []
-    first_data = True
-    for row_idx in range(first, len(grid)):
-        row = grid[row_idx]
+    for row in grid[first:]:
         if len(row) < width:
             row.extend([None] * (width - len(row)))
-        if row_idx not in issue_rows and all(
-            row[i] is None or row[i] == "" or is_null(row[i]) for i in at
-        ):
+    count = max(0, len(grid) - first)
+    blank = _blank(grid, first, at, count)
+    for r, _c in issues:
+        if r >= first:
+            blank[r - first] = False  # a cell with an issue is a cell with content
+    special = blank | _marked(grid, first, count)
+    filled = np.flatnonzero(~blank)
+    if len(filled):
+        special[filled[0]] = True  # the code row or the names row may come first
+    rows: list[int] = []
+    first_data = True
+    done = first  # rows before this one are decided
+
+    def plain_until(end: int) -> None:
+        rows.extend(range(done, end))
+        totals.data_rows(end - done)
+
+    for k in np.flatnonzero(special).tolist():
+        row_idx = first + k
+        plain_until(row_idx)
+        done = row_idx + 1
+        row = grid[row_idx]
+        if blank[k]:
             if _label(row).startswith(FOOTER_MARKERS):
-                break
+                return rows
             continue
         if first_data:
             first_data = False
@@ -323,7 +343,7 @@ def _data_rows(
             continue
         label = _label(row)
         if label.startswith(FOOTER_MARKERS):
-            break
+            return rows
         compact = label.replace(" ", "")
         if compact.startswith(TOTAL_MARKERS):
             totals.total_row(
@@ -335,7 +355,34 @@ def _data_rows(
             continue
         rows.append(row_idx)
         totals.data_row()
+    plain_until(first + count)
     return rows
+
+
+def _blank(grid: list[list[object]], first: int, at: list[int], count: int) -> np.ndarray:
+    """Whether each row from ``first`` on is blank in every column of ``at``: column by
+    column, each distinct value judged once, only over the rows still blank."""
+    blank = np.ones(count, dtype=bool)
+    for i in at:
+        still = np.flatnonzero(blank)
+        if not len(still):
+            break
+        values = np.empty(len(still), dtype=object)
+        values[:] = [grid[first + k][i] for k in still.tolist()]
+        codes, uniques = pd.factorize(values)  # None and NaN: -1
+        empty = np.append([v == "" or is_null(v) for v in uniques], True).astype(bool)
+        blank[still] = empty[codes]
+    return blank
+
+
+def _marked(grid: list[list[object]], first: int, count: int) -> np.ndarray:
+    """Whether each row's first cell may be a total, footer or heading (``_may_be_marked``),
+    each distinct first cell judged once."""
+    values = np.empty(count, dtype=object)
+    values[:] = [row[0] if row else None for row in grid[first : first + count]]
+    codes, uniques = pd.factorize(values)
+    marked = np.append([_may_be_marked([v]) for v in uniques], True).astype(bool)
+    return marked[codes]
 
 
 def _read_columns(

@@ -48,6 +48,13 @@ class Totals:
         if self._waiting is not None:
             self._waiting.end = self.rows
 
+    def data_rows(self, count: int) -> None:
+        """``count`` data rows in a row (``data_row`` that many times)."""
+        if count > 0:
+            self.rows += count
+            if self._waiting is not None:
+                self._waiting.end = self.rows
+
     def section(self) -> None:
         self._segment = self.rows
         self._waiting = None

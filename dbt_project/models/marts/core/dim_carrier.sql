@@ -13,8 +13,7 @@ recognitions as (
 levels as (
     select
         carrier_id,
-        case max(level_rank) when 3 then '国家级' when 2 then '市级' when 1 then '区级' end
-            as recognized_level
+        arg_max(level, level_rank) as recognized_level
     from recognitions
     group by carrier_id
 ),

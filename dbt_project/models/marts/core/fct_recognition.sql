@@ -1,5 +1,6 @@
 -- Recognition and evaluation events (latest accepted version of each); whether the type is a
--- 众创空间 or 孵化器 recognition comes from seed recognition_types.
+-- 众创空间 or 孵化器 recognition comes from seed recognition_types, the order of the levels from
+-- the recognition_level vocabulary (seed vocabularies: 1 = the highest).
 with recognitions as (
     select * from {{ ref('stg_inbox__carrier_recognition') }}
 ),
@@ -9,19 +10,28 @@ recognition_types as (
         is_incubator
     from {{ ref('recognition_types') }}
 ),
+levels as (
+    select
+        value as level,
+        max(value_order) over () + 1 - value_order as level_rank
+    from {{ ref('vocabularies') }}
+    where vocabulary = 'recognition_level'
+),
 typed as (
     select
         recognitions.*,
-        coalesce(recognition_types.is_incubator, false) as is_incubator_recognition
+        coalesce(recognition_types.is_incubator, false) as is_incubator_recognition,
+        levels.level_rank
     from recognitions
     left join recognition_types
         on recognitions.recognition_type = recognition_types.recognition_type
+    left join levels on recognitions.level = levels.level
 )
 select
     carrier_id,
     recognition_type,
     level,
-    case level when '国家级' then 3 when '市级' then 2 when '区级' then 1 end as level_rank,
+    level_rank,
     is_incubator_recognition,
     issuing_authority,
     document_no,

@@ -1,12 +1,9 @@
 -- reg_current_level_disagrees: the stated level against the highest recognition in force
--- on $today (staging and tonight's recognitions)
-with ranks (level, rank) as (
-    values ('国家级', 3), ('市级', 2), ('区级', 1)
-),
-in_force as (
-    select r.carrier_id, arg_max(r.level, k.rank) as level
+-- on $today (staging and tonight's recognitions); `levels` ranks them (0 = the highest)
+with in_force as (
+    select r.carrier_id, arg_min(r.level, k.rank) as level
     from ctx_recognition as r
-    join ranks as k on k.level = r.level
+    inner join levels as k on r.level = k.level
     where r.status = '有效'
       and r.recognized_date <= $today
       and (r.valid_until is null or r.valid_until >= $today)

@@ -38,34 +38,47 @@ def _problems(
     rule: Rule, part: pd.DataFrame, headers_of, file_column: str | None
 ) -> list[tuple[object, Problem]]:
     columns = [c for c in rule.columns if c in part.columns]
-    values = {c: part[c].tolist() for c in columns}
+    values = _values(part, columns)
     files = part[file_column].tolist() if file_column else [None] * len(part)
+    details = None
+    if rule.detail is not None:
+        rows = zip(*(part[c].tolist() for c in columns), strict=True)
+        details = [rule.detail(dict(zip(columns, row, strict=True))) for row in rows]
     located: dict[tuple, str] = {}  # (file, sheet) -> the rule's columns' headers
     found = []
-    for k, (file, sheet, row) in enumerate(
-        zip(files, part["source_sheet"].tolist(), part["source_row"].tolist(), strict=True)
+    for k, (file, sheet, row, value) in enumerate(
+        zip(files, part["source_sheet"].tolist(), part["source_row"].tolist(), values, strict=True)
     ):
         if (file, sheet) not in located:
             headers = headers_of(file)
             located[file, sheet] = "、".join(headers.get((sheet, c), c) for c in rule.columns)
-        present = [values[c][k] for c in columns if _present(values[c][k])]
-        message = rule.message_zh
-        if rule.detail is not None:
-            message += rule.detail({c: values[c][k] for c in columns})
         problem = Problem(
             rule.severity,
             rule.id,
-            message,
+            rule.message_zh + details[k] if details is not None else rule.message_zh,
             rule.fix_zh,
             sheet=sheet,
             row=int(row),
             column=located[file, sheet],
-            value=" / ".join(str(v) for v in present) or None,
+            value=value,
             source="rule",
         )
         found.append((file, problem))
     return found
 
 
-def _present(value) -> bool:
-    return value is not None and not pd.isna(value)
+def _values(part: pd.DataFrame, columns: list[str]) -> list[str | None]:
+    """Each row's value as the problem shows it: its columns' present values joined by " / "."""
+    if not columns:
+        return [None] * len(part)
+    texts = [_texts(part[c]) for c in columns]
+    if len(texts) == 1:
+        return texts[0]
+    joined = (" / ".join(t for t in row if t is not None) for row in zip(*texts, strict=True))
+    return [text or None for text in joined]
+
+
+def _texts(column: pd.Series) -> list[str | None]:
+    """A column's values as the problem shows them: ``str`` of each, None where missing."""
+    present = column.notna().to_numpy(dtype=bool)
+    return [str(v) if ok else None for v, ok in zip(column.tolist(), present, strict=True)]

@@ -20,7 +20,7 @@ CONTEXT = "context"
 @dataclass
 class CheckContext:
     """What a file is checked against besides itself: the day, and the plan's seeds (who may
-    report which zone, the level each recognition type implies), built by
+    report which zone, the level each recognition type implies, the levels in order), built by
     ``checks.reference.reference_context``."""
 
     today: dt.date
@@ -30,6 +30,9 @@ class CheckContext:
     zone_units: dict[str, list[str]] = field(default_factory=dict)  # zone -> unit names
     zone_names: dict[str, str] = field(default_factory=dict)  # zone name -> code
     level_of_type: dict[str, str] = field(default_factory=dict)  # recognition type -> level
+    carrier_levels: list[str] = field(
+        default_factory=list
+    )  # vocabulary carrier_level, highest first
 
 
 Check = Callable[[pd.DataFrame, CheckContext], pd.Series]
