@@ -79,6 +79,7 @@ BENCH_SCALES ?= 1 10
 bench: venv
 	$(BIN)/python -m bench.readers
 	$(BIN)/python -m bench.night --scale $(BENCH_SCALES)
+	$(BIN)/python -m bench.daytime
 
 clean:
 	rm -rf data airflow_home dbt_project/target dbt_project/logs

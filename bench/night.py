@@ -186,11 +186,15 @@ def night_dagtest(home: Path, env: dict[str, str], log: Path) -> dict:
 
 
 class Scheduler:
-    """A real Airflow deployment: api-server, scheduler (LocalExecutor), dag-processor."""
+    """A real Airflow deployment: api-server, scheduler (LocalExecutor), dag-processor, with
+    ``dags`` unpaused once parsed."""
 
-    def __init__(self, env: dict[str, str], log: Path):
+    def __init__(
+        self, env: dict[str, str], log: Path, dags: tuple[str, ...] = ("incubation_nightly",)
+    ):
         self.env = env
         self.log = log
+        self.dags = dags
         self.procs: list[subprocess.Popen] = []
 
     def airflow(self, *args: str, check: bool = True) -> str:
@@ -216,12 +220,14 @@ class Scheduler:
                 )
         deadline = time.time() + 300
         while time.time() < deadline:
-            if "incubation_nightly" in self.airflow("dags", "list", "-o", "plain", check=False):
+            listed = self.airflow("dags", "list", "-o", "plain", check=False)
+            if all(dag in listed for dag in self.dags):
                 break
             time.sleep(3)
         else:
-            raise RuntimeError("the dag-processor did not parse incubation_nightly in 5 min")
-        self.airflow("dags", "unpause", "incubation_nightly")
+            raise RuntimeError(f"the dag-processor did not parse {self.dags} in 5 min")
+        for dag in self.dags:
+            self.airflow("dags", "unpause", dag)
         self.warm()
         return self
 

@@ -26,6 +26,9 @@ alert to `outbox/_engineers/` (and mails `INCUBATION_ALERT_EMAILS` when set). Cl
 failed task, or triggering the DAG again, is safe: every stage finds in the ledger what was
 done and does only the rest. One run at a time (`max_active_runs=1`).
 
+**By day** the same stages run as `incubation_daytime` (below): a contact's file is answered
+within minutes in office hours, not the next morning.
+
 Runbook: `docs/operations.md`. Domain logic lives in the `incubation` package
 (`src/incubation/`); this file only wires the stages together.
 """
@@ -35,12 +38,31 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import MultipleCronTriggerTimetable, dag, task
 
 from incubation.assets import WAREHOUSE
+from incubation.office_hours import daytime_crons
 from incubation.settings import Settings
 
-TIMEZONE = Settings.from_env().timezone
+SETTINGS = Settings.from_env()
+TIMEZONE = SETTINGS.timezone
+DAYTIME_DOC = f"""
+### incubation_daytime — answers within minutes in office hours
+
+The nightly pipeline's stages (check, load, build_warehouse, publish: see
+`incubation_nightly`), run every {SETTINGS.daytime_every_minutes} minutes in office hours
+({SETTINGS.office_hours}, cron days {SETTINGS.office_days}, {TIMEZONE}; settings
+`INCUBATION_OFFICE_HOURS`, `INCUBATION_OFFICE_DAYS`, `INCUBATION_DAYTIME_EVERY_MINUTES`).
+
+A settled file is decided once, by whichever run sees it first: its receipt or rejection
+report is in `outbox/<unit>/` minutes after it settled, its rows in the published
+warehouse when the run ends, and the unit's progress report follows (`incubation_reports`).
+Rules that compare a file with other files (a carrier's registry, the previous quarter)
+judge it against everything accepted by then; a rejection report says which of its errors
+are such comparisons. A run with nothing new ends in its first task (the others skipped).
+The data home's lock keeps a daytime run and any other run from overlapping; `audit.runs`
+names the DAG each run came from. Runbook: `docs/operations.md`.
+"""
 IO_RETRIES = {"retries": 2, "retry_delay": timedelta(seconds=20), "retry_exponential_backoff": True}
 
 
@@ -69,26 +91,19 @@ def _alert(context) -> None:
         )(context)
 
 
-@dag(
-    schedule="0 2 * * *",
-    start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
-    catchup=False,
-    max_active_runs=1,
-    doc_md=__doc__,
-    tags=["incubation"],
-    default_args={"on_failure_callback": _alert},
-)
-def incubation_nightly():
+def _stages() -> None:
+    """The pipeline's tasks, wired: the same for the night and the day."""
+
     @task.short_circuit(**IO_RETRIES)
-    def check(logical_date=None, run_id=None) -> dict:
-        """The night's new files, then their verdicts; falsy (the rest of the night skipped)
+    def check(logical_date=None, run_id=None, dag_run=None) -> dict:
+        """The run's new files, then their verdicts; falsy (the rest of the run skipped)
         when nothing is new and the warehouse is current."""
         from incubation import pipeline
 
         settings = Settings.from_env()
         started_at = pendulum.now("UTC").isoformat()
         files = pipeline.discover(settings, run_id)
-        if pipeline.quiet_night(settings, run_id, started_at, files):
+        if pipeline.quiet_night(settings, run_id, started_at, files, dag_id=dag_run.dag_id):
             return {}
         today = logical_date.in_timezone(settings.timezone).date() if logical_date else None
         verdicts = pipeline.check(settings, files, today, run_id)
@@ -107,7 +122,9 @@ def incubation_nightly():
         return pipeline.build(Settings.from_env())
 
     @task(outlets=[WAREHOUSE], **IO_RETRIES)
-    def publish(checked: dict, outcomes: list[dict], dbt_summary: dict, run_id=None) -> dict:
+    def publish(
+        checked: dict, outcomes: list[dict], dbt_summary: dict, run_id=None, dag_run=None
+    ) -> dict:
         """The analysts' copy and the units' exports, then the run's summary (returned)."""
         from incubation import pipeline
 
@@ -121,6 +138,7 @@ def incubation_nightly():
             outcomes,
             dbt_summary,
             published,
+            dag_id=dag_run.dag_id,
         )
 
     checked = check()
@@ -128,4 +146,34 @@ def incubation_nightly():
     publish(checked, outcomes, build_warehouse(outcomes))
 
 
+@dag(
+    schedule="0 2 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["incubation", "nightly"],
+    default_args={"on_failure_callback": _alert},
+)
+def incubation_nightly():
+    _stages()
+
+
+@dag(
+    schedule=MultipleCronTriggerTimetable(
+        *daytime_crons(SETTINGS.office_days, SETTINGS.office_hours, SETTINGS.daytime_every_minutes),
+        timezone=TIMEZONE,
+    ),
+    start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=DAYTIME_DOC,
+    tags=["incubation", "daytime"],
+    default_args={"on_failure_callback": _alert},
+)
+def incubation_daytime():
+    _stages()
+
+
 incubation_nightly()
+incubation_daytime()

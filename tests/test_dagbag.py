@@ -25,7 +25,28 @@ def test_dagbag_imports_without_errors():
     assert dag.max_active_runs == 1 and dag.catchup is False
     assert dag.doc_md and "incubation_nightly" in dag.doc_md
     assert dag.timetable.expression == "0 2 * * *"
-    assert set(bag.dags) == {"incubation_nightly", "incubation_maintenance", "incubation_reports"}
+    assert set(bag.dags) == {
+        "incubation_nightly",
+        "incubation_daytime",
+        "incubation_maintenance",
+        "incubation_reports",
+    }
+    daytime = bag.dags["incubation_daytime"]
+    assert [t.task_id for t in daytime.topological_sort()] == [
+        "check",
+        "load",
+        "build_warehouse",
+        "publish",
+    ]
+    assert daytime.max_active_runs == 1 and daytime.catchup is False
+    assert "daytime" in daytime.tags and "nightly" in dag.tags
+    assert daytime.doc_md and "incubation_daytime" in daytime.doc_md
+    assert [t.expression for t in daytime.timetable.timetables] == [
+        "30,35,40,45,50,55 8 * * 1-5",
+        "*/5 9-17 * * 1-5",
+        "0 18 * * 1-5",
+    ]
+    assert daytime.get_task("publish").outlets == dag.get_task("publish").outlets
     reports = bag.dags["incubation_reports"]
     (outlet,) = dag.get_task("publish").outlets
     assert [(a.name, a.uri) for a in reports.timetable.asset_condition.objects] == [
@@ -39,6 +60,7 @@ PARSE_TIME = {
     "incubation",
     "incubation.settings",
     "incubation.assets",
+    "incubation.office_hours",
 }
 
 

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# the project's dbt seeds, for module-level vocabularies; a Settings object's are ``seeds_dir``
-SEEDS_DIR = PROJECT_ROOT / "dbt_project" / "seeds"
 
 TEMP_PREFIXES = ("~$", ".~", ".")
 TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp")
@@ -37,6 +35,9 @@ class Settings:
     archive_retention_days: float = 3650.0
     quarantine_days: float = 30.0
     alert_emails: tuple[str, ...] = ()
+    office_days: str = "1-5"  # cron day-of-week: Monday to Friday
+    office_hours: str = "08:30-18:00"
+    daytime_every_minutes: int = 5
 
     @classmethod
     def from_env(
@@ -49,8 +50,11 @@ class Settings:
         INCUBATION_MAX_FILE_SECONDS, INCUBATION_MAX_WORKER_MB), INCUBATION_TIMEZONE (the
         district's, in which the DAGs are scheduled and a night's date is taken),
         INCUBATION_STAGE_WAIT_SECONDS (how long a stage waits for another night's stage on the
-        same data home before it fails), housekeeping (INCUBATION_ARCHIVE_RETENTION_DAYS, INCUBATION_QUARANTINE_DAYS) and
-        INCUBATION_ALERT_EMAILS (comma-separated addresses a failed task is mailed to)."""
+        same data home before it fails), housekeeping (INCUBATION_ARCHIVE_RETENTION_DAYS,
+        INCUBATION_QUARANTINE_DAYS), INCUBATION_ALERT_EMAILS (comma-separated addresses a
+        failed task is mailed to) and the daytime runs: INCUBATION_OFFICE_DAYS (cron
+        day-of-week, ``1-5``), INCUBATION_OFFICE_HOURS (``08:30-18:00``, in the timezone)
+        and INCUBATION_DAYTIME_EVERY_MINUTES (a divisor of 60)."""
         env = os.environ if environ is None else environ
         raw = home or env.get("INCUBATION_HOME") or PROJECT_ROOT / "data"
         emails = env.get("INCUBATION_ALERT_EMAILS", "").split(",")
@@ -68,6 +72,11 @@ class Settings:
             archive_retention_days=float(env.get("INCUBATION_ARCHIVE_RETENTION_DAYS", "3650")),
             quarantine_days=float(env.get("INCUBATION_QUARANTINE_DAYS", "30")),
             alert_emails=tuple(e.strip() for e in emails if e.strip()),
+            office_days=env.get("INCUBATION_OFFICE_DAYS") or cls.office_days,
+            office_hours=env.get("INCUBATION_OFFICE_HOURS") or cls.office_hours,
+            daytime_every_minutes=int(
+                env.get("INCUBATION_DAYTIME_EVERY_MINUTES") or cls.daytime_every_minutes
+            ),
         )
 
     @property

@@ -37,3 +37,8 @@ def nightly_dag(dagbag):
 @pytest.fixture(scope="session")
 def reports_dag(dagbag):
     return dagbag.dags["incubation_reports"]
+
+
+@pytest.fixture(scope="session")
+def daytime_dag(dagbag):
+    return dagbag.dags["incubation_daytime"]

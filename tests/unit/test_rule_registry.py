@@ -75,3 +75,15 @@ def test_a_rule_is_one_kind_only():
 def test_rules_take_keywords_only():
     with pytest.raises(TypeError):
         Rule("x", SEVERITY_WARNING, ("a",), "m", "f")  # type: ignore[misc]
+
+
+def test_a_seeds_only_rule_reads_no_other_file():
+    """What a rejection calls a comparison with other files (``compares_files``) is every
+    context rule but those whose query reads only the file's rows and the seeds."""
+    for rule in RULES:
+        if rule.kind != CONTEXT:
+            assert not rule.compares_files
+            continue
+        text = QUERY_DIR.joinpath(f"{rule.query}.sql").read_text("utf-8")
+        reads_files = "ctx_" in text or re.search(r"\bcarriers\b", text) is not None
+        assert rule.compares_files == reads_files, rule.id

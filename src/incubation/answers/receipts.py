@@ -28,6 +28,18 @@ PROBLEM_COLUMNS = [
 REPORT_SUFFIXES = ".xlsx.tmp"  # the longest a report's stem is written with
 
 
+ACCEPTED_NEXT_ZH = (
+    "数据已导入，本次处理结束时（通常在数分钟内）即发布到数据仓库，本单位的进度报告随后在本文件夹"
+    "更新。如有警告，请核实；需要更正的，修改后重新提交整份文件即可替代本次数据。"
+)
+REJECTED_NEXT_ZH = "文件未导入。请按“问题清单”逐条修改全部错误后，重新放入收件箱。"
+COMPARED_ZH = (
+    "其中 {count} 项错误是与已接收数据的比对结果（如载体是否已报送基本信息表、与上一季度数据是否"
+    "衔接），依据的是本文件核验时已接收的全部数据：如相关文件尚未报送，请先报送，收到其回执后再"
+    "重新提交本文件。"
+)
+
+
 def report_stem(submission_id: int, file_name: str, accepted: bool) -> str:
     return named_report(f"{submission_id:06d}_", file_name, "回执" if accepted else "退回报告")
 
@@ -54,9 +66,12 @@ def build_report(
     note_zh: str = "",
     replaces: list[dict] | None = None,
     counts: tuple[int, int, int] | None = None,
+    compared_rules: frozenset[str] = frozenset(),
 ) -> dict:
     """The report of a decided file; ``counts`` (errors, warnings, problems) when
-    ``problems`` are the first of more (a report lists at most ``cap``)."""
+    ``problems`` are the first of more (a report lists at most ``cap``). ``compared_rules``:
+    the rules that compare the file with what was accepted before it (the context rules);
+    a rejection says how many of its errors are such comparisons, judged as of its check."""
     errors, warnings, total = counts or (
         sum(1 for p in problems if p["severity"] == "E"),
         sum(1 for p in problems if p["severity"] == "W"),
@@ -64,12 +79,13 @@ def build_report(
     )
     if accepted:
         verdict = "已接收"
-        next_step = (
-            "数据已导入。如有警告，请核实；需要更正的，修改后重新提交整份文件即可替代本次数据。"
-        )
+        next_step = ACCEPTED_NEXT_ZH
     else:
         verdict = "已退回"
-        next_step = "文件未导入。请按“问题清单”逐条修改全部错误后，重新放入收件箱。"
+        next_step = REJECTED_NEXT_ZH
+        compared = sum(1 for p in problems if p["severity"] == "E" and p["rule"] in compared_rules)
+        if compared:
+            next_step += COMPARED_ZH.format(count=compared)
     return {
         "submission_id": submission_id,
         "unit_code": unit_code,

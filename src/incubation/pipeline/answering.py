@@ -12,12 +12,16 @@ from incubation.answers.receipts import (
     write_reports,
 )
 from incubation.checks import reference
+from incubation.checks.rules import RULES
 from incubation.intake.names import text_path
 from incubation.pipeline.common import contracts_of
 from incubation.settings import Settings
 from incubation.store import filing, ledger
 
 log = logging.getLogger(__name__)
+
+# the rules that judge a file against other files: a rejection says how many of its errors
+COMPARED_RULES = frozenset(r.id for r in RULES if r.compares_files)
 
 
 def file_decided(settings: Settings, con, ids: list[int], staged: dict | None = None) -> None:
@@ -58,6 +62,7 @@ def reports_to_write(settings: Settings, con, ids: list[int], staged: dict) -> l
             decided_at=str(row["decided_at"]),
             cap=settings.report_problem_cap,
             replaces=replaces.get(submission_id, []),
+            compared_rules=COMPARED_RULES,
         )
         stem = report_stem(submission_id, row["file_name"], submission_id in accepted)
         jobs.append((submission_id, (report, settings.outbox / row["unit_code"], stem)))

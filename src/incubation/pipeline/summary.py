@@ -15,7 +15,13 @@ from incubation.store import freshness, ledger
 log = logging.getLogger(__name__)
 
 
-def quiet_night(settings: Settings, run_id: str, started_at: str, files: list[dict]) -> bool:
+def quiet_night(
+    settings: Settings,
+    run_id: str,
+    started_at: str,
+    files: list[dict],
+    dag_id: str | None = None,
+) -> bool:
     """True when there is nothing to do tonight: no new file and the published warehouse is
     what a build would make again (see ``freshness``). The run's summary is written here;
     the rest of the night is skipped."""
@@ -26,7 +32,7 @@ def quiet_night(settings: Settings, run_id: str, started_at: str, files: list[di
     if not current:
         return False
     skipped = {"skipped": True, "success": True, "nodes": 0, "reason": reason}
-    summarise(settings, run_id, started_at, 0, [], skipped, {"skipped": True})
+    summarise(settings, run_id, started_at, 0, [], skipped, {"skipped": True}, dag_id=dag_id)
     return True
 
 
@@ -40,13 +46,17 @@ def summarise(
     outcomes: list[dict],
     dbt_summary: dict,
     published: dict,
+    dag_id: str | None = None,
 ) -> dict:
+    """The run's summary into ``audit.runs`` (with the DAG it ran in: ``incubation_nightly``,
+    ``incubation_daytime``, or none from the command line) and ``runs/<run id>.json``."""
     finished = timestamp()
     started = dt.datetime.fromisoformat(started_at)
     if started.tzinfo is not None:
         started = started.astimezone().replace(tzinfo=None, microsecond=0)
     summary = {
         "run_id": run_id,
+        "dag_id": dag_id,
         "started_at": started.isoformat(),
         "finished_at": finished.isoformat(),
         "files_seen": files_seen,
@@ -78,7 +88,10 @@ def summarise(
         ]
         con.execute("delete from audit.runs where run_id = ?", [run_id])
         con.execute(
-            "insert into audit.runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            """insert into audit.runs (run_id, started_at, finished_at, files_seen,
+                   files_accepted, files_refused, files_duplicate, rows_loaded, dbt_success,
+                   dbt_nodes, dbt_failures, duration_seconds, summary_path, dag_id)
+               values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 run_id,
                 started,
@@ -93,6 +106,7 @@ def summarise(
                 len(summary["dbt_failures"]),
                 summary["duration_seconds"],
                 str(path),
+                dag_id,
             ],
         )
     summary["files_duplicate"] = duplicates

@@ -87,8 +87,10 @@ create table if not exists audit.runs (
     dbt_nodes       integer,
     dbt_failures    integer,
     duration_seconds double,
-    summary_path    varchar
+    summary_path    varchar,
+    dag_id          varchar
 );
+alter table audit.runs add column if not exists dag_id varchar;
 """
 
 

@@ -50,6 +50,7 @@ RULES = registry(
         message_zh="认定与荣誉名单只能由区科技局报送",
         fix_zh="请将认定信息报区科技局统一报送",
         query="recognition_coordinator",
+        seeds_only=True,
     ),
     Rule(
         id="rec_level_matches_type",

@@ -135,6 +135,7 @@ RULES = registry(
         fix_zh="请由负责该片区的单位报送，或联系区科技局",
         query="registry_not_authorised",
         lists_reporting_units=True,
+        seeds_only=True,
     ),
     Rule(
         id="reg_current_level_disagrees",

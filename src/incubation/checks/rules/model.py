@@ -56,6 +56,7 @@ class Rule:
     query: str | None = None
     detail: Detail | None = None
     lists_reporting_units: bool = False  # the message names the units that may report the zone
+    seeds_only: bool = False  # a context rule that reads the plan's seeds, not other files
     template: str = ""  # set by ``registry``
 
     def __post_init__(self) -> None:
@@ -69,6 +70,12 @@ class Rule:
     @property
     def kind(self) -> str:
         return ROW if self.check is not None else CONTEXT
+
+    @property
+    def compares_files(self) -> bool:
+        """Whether the rule judges a file against other files (the registry, the previous
+        quarter, the rosters): what it finds depends on what was accepted before."""
+        return self.kind == CONTEXT and not self.seeds_only
 
 
 def registry(template: str, *rules: Rule) -> tuple[Rule, ...]:
