@@ -16,9 +16,10 @@ files the responsible units dropped in `inbox/<unit>/` under the data home
    `outbox/<unit>/` and moves the file to `archive/<unit>/` (refused: `quarantine/<unit>/`).
 3. **build_warehouse** — one `dbt build` (seeds, staging, core, marts and the unit marts, tests) on the build
    database.
-4. **publish** — swaps the analysts' read-only `warehouse/incubation.duckdb` in atomically,
-   rebuilds every unit's export (`exports/<unit>/`), and writes the run summary
-   (`audit.runs`, `runs/<run_id>.json`, with a link to the run's GX Data Docs). Publishing
+4. **publish** — writes the run summary (`audit.runs`, `runs/<run_id>.json`, with a link to
+   the run's GX Data Docs), then swaps the analysts' read-only `warehouse/incubation.duckdb`
+   in atomically (its `audit.runs` names this run) and rebuilds every unit's export
+   (`exports/<unit>/`). Publishing
    updates the `incubation_warehouse` asset, which starts `incubation_reports`.
 
 **When a task fails**: check, load and publish retry twice with backoff. A failure writes an
@@ -125,21 +126,21 @@ def _stages() -> None:
     def publish(
         checked: dict, outcomes: list[dict], dbt_summary: dict, run_id=None, dag_run=None
     ) -> dict:
-        """The analysts' copy and the units' exports, then the run's summary (returned)."""
+        """The run's summary (``audit.runs``), then the analysts' copy and the units'
+        exports: the published warehouse names the run it holds."""
         from incubation import pipeline
 
         settings = Settings.from_env()
-        published = pipeline.publish(settings)
-        return pipeline.summarise(
+        summary = pipeline.summarise(
             settings,
             run_id,
             checked["started_at"],
             checked["files_seen"],
             outcomes,
             dbt_summary,
-            published,
             dag_id=dag_run.dag_id,
         )
+        return pipeline.record_published(settings, summary, pipeline.publish(settings))
 
     checked = check()
     outcomes = load(checked)

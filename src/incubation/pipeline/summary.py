@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from pathlib import Path
 
 from incubation.pipeline.common import contracts_of, run_stem, timestamp
 from incubation.pipeline.locking import one_at_a_time
@@ -45,11 +46,15 @@ def summarise(
     files_seen: int,
     outcomes: list[dict],
     dbt_summary: dict,
-    published: dict,
+    published: dict | None = None,
     dag_id: str | None = None,
 ) -> dict:
     """The run's summary into ``audit.runs`` (with the DAG it ran in: ``incubation_nightly``,
-    ``incubation_daytime``, or none from the command line) and ``runs/<run id>.json``."""
+    ``incubation_daytime``, or none from the command line) and ``runs/<run id>.json``.
+
+    The DAGs call it just before ``publish``, so that the published warehouse's
+    ``audit.runs`` names the run whose data it holds; ``record_published`` then adds what
+    the publish did to the summary file."""
     finished = timestamp()
     started = dt.datetime.fromisoformat(started_at)
     if started.tzinfo is not None:
@@ -113,4 +118,13 @@ def summarise(
     summary["summary_path"] = str(path)
     summary["files_refused_details"] = refused
     path.write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
+    return summary
+
+
+def record_published(settings: Settings, summary: dict, published: dict) -> dict:
+    """The run's summary (``runs/<run id>.json``) with what its publish did."""
+    summary = {**summary, "published": published}
+    Path(summary["summary_path"]).write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2), "utf-8"
+    )
     return summary
