@@ -16,12 +16,12 @@ import pytest
 from incubation.checks.reference import incubator_recognition_types, read_seed
 from incubation.demo import build_world, refused_files, spoiled_rows, unreported, write_inbox
 from incubation.parsing.normalise import quarter_end
-from incubation.settings import SEEDS_DIR
+from incubation.settings import PROJECT_ROOT
 from tests.helpers import write_xlsx
 
 pytestmark = pytest.mark.integration
 QUARTERS = ("2025Q2", "2025Q3", "2025Q4")
-INCUBATOR_TYPES = incubator_recognition_types(SEEDS_DIR)
+INCUBATOR_TYPES = incubator_recognition_types(PROJECT_ROOT / "dbt_project" / "seeds")
 ZONES = {
     "总部城数字经济产业园": "hq_city",
     "环重医大健康产业园": "chongyi_health",
