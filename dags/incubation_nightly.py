@@ -25,7 +25,8 @@ files the responsible units dropped in `inbox/<unit>/` under the data home
 **When a task fails**: check, load and publish retry twice with backoff. A failure writes an
 alert to `outbox/_engineers/` (and mails `INCUBATION_ALERT_EMAILS` when set). Clearing the
 failed task, or triggering the DAG again, is safe: every stage finds in the ledger what was
-done and does only the rest. One run at a time (`max_active_runs=1`).
+done and does only the rest. One run of this DAG at a time (`max_active_runs=1`); the stages
+of any two runs on one data home never run at once (the stage lock).
 
 **By day** the same stages run as `incubation_daytime` (below): a contact's file is answered
 within minutes in office hours, not the next morning.
@@ -36,6 +37,7 @@ Runbook: `docs/operations.md`. Domain logic lives in the `incubation` package
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pendulum
@@ -60,9 +62,10 @@ report is in `outbox/<unit>/` minutes after it settled, its rows in the publishe
 warehouse when the run ends, and the unit's progress report follows (`incubation_reports`).
 Rules that compare a file with other files (a carrier's registry, the previous quarter)
 judge it against everything accepted by then; a rejection report says which of its errors
-are such comparisons. A run with nothing new ends in its first task (the others skipped).
-The data home's lock keeps a daytime run and any other run from overlapping; `audit.runs`
-names the DAG each run came from. Runbook: `docs/operations.md`.
+are such comparisons. A run with nothing new ends in its first task (the others skipped) and leaves no summary.
+A daytime stage that meets a stage of another run on the data home waits for it (the stage
+lock); `audit.runs` names the DAG each run came from. Office hours must not include the
+nightly 02:00 (a run id is unique per DAG only). Runbook: `docs/operations.md`.
 """
 IO_RETRIES = {"retries": 2, "retry_delay": timedelta(seconds=20), "retry_exponential_backoff": True}
 
@@ -92,8 +95,9 @@ def _alert(context) -> None:
         )(context)
 
 
-def _stages() -> None:
-    """The pipeline's tasks, wired: the same for the night and the day."""
+def _stages(record_quiet: bool) -> None:
+    """The pipeline's tasks, wired: the same for the night and the day. A quiet run (nothing
+    new) is summarised in ``audit.runs`` only if ``record_quiet``."""
 
     @task.short_circuit(**IO_RETRIES)
     def check(logical_date=None, run_id=None, dag_run=None) -> dict:
@@ -104,7 +108,8 @@ def _stages() -> None:
         settings = Settings.from_env()
         started_at = pendulum.now("UTC").isoformat()
         files = pipeline.discover(settings, run_id)
-        if pipeline.quiet_night(settings, run_id, started_at, files, dag_id=dag_run.dag_id):
+        dag_id = dag_run.dag_id
+        if pipeline.quiet_night(settings, run_id, started_at, files, dag_id, record_quiet):
             return {}
         today = logical_date.in_timezone(settings.timezone).date() if logical_date else None
         verdicts = pipeline.check(settings, files, today, run_id)
@@ -140,7 +145,7 @@ def _stages() -> None:
             dbt_summary,
             dag_id=dag_run.dag_id,
         )
-        return pipeline.record_published(settings, summary, pipeline.publish(settings))
+        return pipeline.record_published(summary, pipeline.publish(settings))
 
     checked = check()
     outcomes = load(checked)
@@ -157,14 +162,24 @@ def _stages() -> None:
     default_args={"on_failure_callback": _alert},
 )
 def incubation_nightly():
-    _stages()
+    _stages(record_quiet=True)
+
+
+def _daytime_schedule() -> MultipleCronTriggerTimetable | None:
+    """The daytime ticks from the settings; None (no daytime runs, the night unchanged) when
+    the settings cannot make a schedule: the reason is logged where the DAG is parsed."""
+    try:
+        crons = daytime_crons(
+            SETTINGS.office_days, SETTINGS.office_hours, SETTINGS.daytime_every_minutes
+        )
+    except ValueError as exc:
+        logging.getLogger(__name__).error("incubation_daytime not scheduled: %s", exc)
+        return None
+    return MultipleCronTriggerTimetable(*crons, timezone=TIMEZONE)
 
 
 @dag(
-    schedule=MultipleCronTriggerTimetable(
-        *daytime_crons(SETTINGS.office_days, SETTINGS.office_hours, SETTINGS.daytime_every_minutes),
-        timezone=TIMEZONE,
-    ),
+    schedule=_daytime_schedule(),
     start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
     catchup=False,
     max_active_runs=1,
@@ -173,7 +188,7 @@ def incubation_nightly():
     default_args={"on_failure_callback": _alert},
 )
 def incubation_daytime():
-    _stages()
+    _stages(record_quiet=False)
 
 
 incubation_nightly()

@@ -103,3 +103,22 @@ def test_domain_package_lives_outside_the_plugins_folder():
     package = Path(incubation.__file__).resolve().parent
     assert package == root / "src" / "incubation"
     assert not (root / "plugins" / "incubation").exists()
+
+
+def test_a_daytime_setting_no_schedule_can_keep_leaves_the_night_alone(tmp_path):
+    """INCUBATION_OFFICE_HOURS written backwards: the daytime DAG is unscheduled (and says why
+    in the log), the nightly DAG parses as ever."""
+    import os
+
+    code = (
+        "from airflow.dag_processing.dagbag import DagBag; import sys;"
+        "bag = DagBag(dag_folder=sys.argv[1]);"
+        "print(sorted(bag.import_errors), bag.dags['incubation_nightly'].timetable.expression,"
+        " bag.dags['incubation_daytime'].timetable.__class__.__name__)"
+    )
+    env = {**os.environ, "INCUBATION_OFFICE_HOURS": "18:00-08:30"}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(DAGS)], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[] 0 2 * * * NullTimetable"
+    assert "incubation_daytime not scheduled" in out.stdout + out.stderr

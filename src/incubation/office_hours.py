@@ -24,8 +24,12 @@ def office_window(hours: str) -> tuple[int, int]:
     return start, end
 
 
-def daytime_crons(days: str, hours: str, every: int) -> list[str]:
-    """The cron expressions of the daytime ticks: one per run of hours with the same minutes."""
+def daytime_crons(days: str, hours: str, every: int | str) -> list[str]:
+    """The cron expressions of the daytime ticks: one per run of hours with the same minutes.
+    A setting a cron cannot keep raises ``ValueError`` saying which."""
+    if not str(every).strip().isdigit():
+        raise ValueError(f"daytime interval {every!r}: minutes, a divisor of 60 (5, 10, 15 …)")
+    every = int(every)
     if every < 1 or 60 % every:
         raise ValueError(f"daytime interval {every} min: it must divide an hour (5, 10, 15 …)")
     if not _DAYS.match(days.strip()):

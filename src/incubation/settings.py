@@ -37,7 +37,7 @@ class Settings:
     alert_emails: tuple[str, ...] = ()
     office_days: str = "1-5"  # cron day-of-week: Monday to Friday
     office_hours: str = "08:30-18:00"
-    daytime_every_minutes: int = 5
+    daytime_every_minutes: str = "5"  # checked where the schedule is made (office_hours)
 
     @classmethod
     def from_env(
@@ -74,9 +74,8 @@ class Settings:
             alert_emails=tuple(e.strip() for e in emails if e.strip()),
             office_days=env.get("INCUBATION_OFFICE_DAYS") or cls.office_days,
             office_hours=env.get("INCUBATION_OFFICE_HOURS") or cls.office_hours,
-            daytime_every_minutes=int(
-                env.get("INCUBATION_DAYTIME_EVERY_MINUTES") or cls.daytime_every_minutes
-            ),
+            daytime_every_minutes=env.get("INCUBATION_DAYTIME_EVERY_MINUTES")
+            or cls.daytime_every_minutes,
         )
 
     @property

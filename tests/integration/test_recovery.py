@@ -30,10 +30,10 @@ def night(settings: Settings, run_id: str) -> None:
     verdicts = pipeline.check(settings, files, TODAY)
     outcomes = pipeline.load(settings, verdicts)
     built = pipeline.build(settings)
-    published = pipeline.publish(settings)
-    pipeline.summarise(
-        settings, run_id, dt.datetime.now().isoformat(), len(files), outcomes, built, published
+    summary = pipeline.summarise(
+        settings, run_id, dt.datetime.now().isoformat(), len(files), outcomes, built
     )
+    pipeline.record_published(summary, pipeline.publish(settings))
 
 
 def business_state(settings: Settings) -> dict:

@@ -137,9 +137,10 @@ def test_a_report_reads_its_first_problems_and_counts_them_all(settings, contrac
         }
         ledger.stage_problems(con, found, tmp_path / "night.pq")  # one file for both
         ledger.replace_staged_problems(con, ids, [str(tmp_path / "night.pq")] * len(found))
-        found = problems_of(con, ids, 3)
+        found = problems_of(con, ids, 3, frozenset({"r"}))
     assert set(found) == {many, few}  # a file without problems: nothing to read
-    shown, counts = found[many]
+    shown, counts, compared = found[many]
     assert [(p["severity"], p["row"]) for p in shown] == [("E", 20), ("W", 3), ("W", 4)]
     assert counts == (1, 7, 8)
+    assert compared == 1  # its one error comes from a rule named as a comparison
     assert [p["row"] for p in found[few][0]] == [5] and found[few][1] == (0, 1, 1)

@@ -29,6 +29,7 @@ def test_whole_hours_and_other_intervals():
         ("1-5", "18:00-08:30", 5, "before the closing"),
         ("1-5", "8.30-18", 5, "HH:MM-HH:MM"),
         ("mon-fri", "08:30-18:00", 5, "day-of-week"),
+        ("1-5", "08:30-18:00", "5min", "a divisor of 60"),
     ],
 )
 def test_settings_a_cron_cannot_keep_are_refused(days, hours, every, says):
@@ -52,7 +53,7 @@ def test_office_hours_come_from_the_environment(tmp_path):
     assert (settings.office_days, settings.office_hours, settings.daytime_every_minutes) == (
         "1-6",
         "09:00-17:00",
-        10,
+        "10",
     )
     assert daytime_crons(settings.office_days, settings.office_hours, 10) == [
         "*/10 9-16 * * 1-6",

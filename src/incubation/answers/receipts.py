@@ -66,12 +66,12 @@ def build_report(
     note_zh: str = "",
     replaces: list[dict] | None = None,
     counts: tuple[int, int, int] | None = None,
-    compared_rules: frozenset[str] = frozenset(),
+    compared: int = 0,
 ) -> dict:
     """The report of a decided file; ``counts`` (errors, warnings, problems) when
-    ``problems`` are the first of more (a report lists at most ``cap``). ``compared_rules``:
-    the rules that compare the file with what was accepted before it (the context rules);
-    a rejection says how many of its errors are such comparisons, judged as of its check."""
+    ``problems`` are the first of more (a report lists at most ``cap``). ``compared``: how
+    many of its errors compare the file with what was accepted before it (the context rules
+    that read other files); a rejection says so, judged as of its check."""
     errors, warnings, total = counts or (
         sum(1 for p in problems if p["severity"] == "E"),
         sum(1 for p in problems if p["severity"] == "W"),
@@ -83,7 +83,6 @@ def build_report(
     else:
         verdict = "已退回"
         next_step = REJECTED_NEXT_ZH
-        compared = sum(1 for p in problems if p["severity"] == "E" and p["rule"] in compared_rules)
         if compared:
             next_step += COMPARED_ZH.format(count=compared)
     return {

@@ -173,7 +173,10 @@ def _seed_views(con, night: NightRows, reference: CheckContext) -> None:
         ),
         "coordinator": pd.DataFrame({"unit_code": [reference.coordinator]}, dtype=object),
         "levels": pd.DataFrame(
-            {"level": reference.carrier_levels, "rank": range(len(reference.carrier_levels))}
+            {
+                "level": reference.recognition_levels,
+                "rank": range(len(reference.recognition_levels)),
+            }
         ).astype({"level": object, "rank": "int64"}),
         "files": pd.DataFrame(
             {"file_index": list(night.units), "unit_code": list(night.units.values())}

@@ -101,7 +101,7 @@ def reference_context(seeds_dir: Path, today: dt.date) -> CheckContext:
     return CheckContext(
         today=today,
         level_of_type=level_of_type(seeds_dir),
-        carrier_levels=vocabulary(seeds_dir, "carrier_level"),
+        recognition_levels=vocabulary(seeds_dir, "recognition_level"),
         coordinator=coordinator,
         allowed_zones=allowed,
         zone_units=zone_units,

@@ -308,7 +308,7 @@ def _data_rows(
     count = max(0, len(grid) - first)
     blank = _blank(grid, first, at, count)
     for r, _c in issues:
-        if r >= first:
+        if first <= r < first + count:  # an issue's row may lie past the cells read
             blank[r - first] = False  # a cell with an issue is a cell with content
     special = blank | _marked(grid, first, count)
     filled = np.flatnonzero(~blank)

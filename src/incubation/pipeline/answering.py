@@ -41,13 +41,13 @@ def reports_to_write(settings: Settings, con, ids: list[int], staged: dict) -> l
         return []
     contracts = contracts_of(settings)
     names = reference.unit_names(settings.seeds_dir)
-    problems = problems_of(con, todo, settings.report_problem_cap)
+    problems = problems_of(con, todo, settings.report_problem_cap, COMPARED_RULES)
     accepted = {i for i in todo if rows[i]["status"] == ledger.STATUS_LOADED}
     replaces = ledger.replaced_submissions(con, sorted(accepted), contracts) if accepted else {}
     jobs = []
     for submission_id in todo:
         row = rows[submission_id]
-        shown, counts = problems.get(submission_id, ([], None))
+        shown, counts, compared = problems.get(submission_id, ([], None, 0))
         report = build_report(
             submission_id=submission_id,
             unit_code=row["unit_code"],
@@ -62,7 +62,7 @@ def reports_to_write(settings: Settings, con, ids: list[int], staged: dict) -> l
             decided_at=str(row["decided_at"]),
             cap=settings.report_problem_cap,
             replaces=replaces.get(submission_id, []),
-            compared_rules=COMPARED_RULES,
+            compared=compared,
         )
         stem = report_stem(submission_id, row["file_name"], submission_id in accepted)
         jobs.append((submission_id, (report, settings.outbox / row["unit_code"], stem)))
@@ -100,20 +100,24 @@ def file_away(con, ids: list[int], written: dict[int, Path | str]) -> None:
 _REPORT_ORDER = "severity, sheet, row_number, column_header, rule, message_zh"
 
 
-def problems_of(con, ids: list[int], cap: int) -> dict[int, tuple[list[dict], tuple]]:
+def problems_of(
+    con, ids: list[int], cap: int, compared_rules: frozenset[str] = frozenset()
+) -> dict[int, tuple[list[dict], tuple, int]]:
     """Per submission: its first ``cap`` problems in report order (errors first, then by
-    sheet, row and column), and its (errors, warnings, problems) counted over all of them.
-    A report lists at most ``cap``: the rest is never read (130k rows at S=10)."""
-    counts = {
-        int(submission_id): (errors, warnings, total)
-        for submission_id, errors, warnings, total in con.execute(
-            """select submission_id, count(*) filter (where severity = 'E'),
-                      count(*) filter (where severity = 'W'), count(*)
-               from audit.validation_results where submission_id in (select unnest(?))
-               group by submission_id""",
-            [ids],
-        ).fetchall()
-    }
+    sheet, row and column), its (errors, warnings, problems) counted over all of them, and
+    how many of its errors come from ``compared_rules``. A report lists at most ``cap``: the
+    rest is never read (130k rows at S=10)."""
+    counts, compared = {}, {}
+    for submission_id, errors, warnings, total, from_compared in con.execute(
+        """select submission_id, count(*) filter (where severity = 'E'),
+                  count(*) filter (where severity = 'W'), count(*),
+                  count(*) filter (where severity = 'E' and rule in (select unnest(?)))
+           from audit.validation_results where submission_id in (select unnest(?))
+           group by submission_id""",
+        [sorted(compared_rules), ids],
+    ).fetchall():
+        counts[int(submission_id)] = (errors, warnings, total)
+        compared[int(submission_id)] = from_compared
     cur = con.execute(
         f"""select submission_id, severity, rule, source, sheet, row_number as row,
                   column_header as column, value, message_zh, fix_zh
@@ -126,4 +130,4 @@ def problems_of(con, ids: list[int], cap: int) -> dict[int, tuple[list[dict], tu
     found: dict[int, list[dict]] = {}
     for submission_id, *values in cur.fetchall():
         found.setdefault(int(submission_id), []).append(dict(zip(names, values, strict=True)))
-    return {i: (found.get(i, []), counts[i]) for i in counts}
+    return {i: (found.get(i, []), counts[i], compared[i]) for i in counts}

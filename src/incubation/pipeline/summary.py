@@ -22,18 +22,20 @@ def quiet_night(
     started_at: str,
     files: list[dict],
     dag_id: str | None = None,
+    record: bool = True,
 ) -> bool:
     """True when there is nothing to do tonight: no new file and the published warehouse is
     what a build would make again (see ``freshness``). The run's summary is written here;
-    the rest of the night is skipped."""
+    the rest of the night is skipped (without ``record``, nothing is written)."""
     if files:
         return False
     current, reason = freshness.is_current(settings)
     log.info("warehouse current: %s (%s)", current, reason)
     if not current:
         return False
-    skipped = {"skipped": True, "success": True, "nodes": 0, "reason": reason}
-    summarise(settings, run_id, started_at, 0, [], skipped, {"skipped": True}, dag_id=dag_id)
+    if record:  # the daytime's quiet runs (a hundred a day) leave no summary, only the log
+        skipped = {"skipped": True, "success": True, "nodes": 0, "reason": reason}
+        summarise(settings, run_id, started_at, 0, [], skipped, {"skipped": True}, dag_id=dag_id)
     return True
 
 
@@ -121,10 +123,12 @@ def summarise(
     return summary
 
 
-def record_published(settings: Settings, summary: dict, published: dict) -> dict:
-    """The run's summary (``runs/<run id>.json``) with what its publish did."""
+def record_published(summary: dict, published: dict) -> dict:
+    """The run's summary (``runs/<run id>.json``, replaced whole) with what its publish did.
+    Its row in ``audit.runs`` keeps the times ``summarise`` recorded, just before the copy."""
     summary = {**summary, "published": published}
-    Path(summary["summary_path"]).write_text(
-        json.dumps(summary, ensure_ascii=False, indent=2), "utf-8"
-    )
+    path = Path(summary["summary_path"])
+    part = path.with_name(path.name + ".part")
+    part.write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
+    part.replace(path)
     return summary

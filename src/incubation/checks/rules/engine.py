@@ -30,7 +30,9 @@ def failing_rows(
         failing = rule.check(frame, ctx).reindex(frame.index, fill_value=False)
         selected = failing.to_numpy(dtype=bool)
         if selected.any():
-            found += _problems(rule, frame.loc[selected], headers_of, file_column)
+            wanted = ["source_sheet", "source_row", *rule.columns, *filter(None, [file_column])]
+            names = [c for c in dict.fromkeys(wanted) if c in frame.columns]
+            found += _problems(rule, frame.loc[selected, names], headers_of, file_column)
     return found
 
 

@@ -30,9 +30,7 @@ class CheckContext:
     zone_units: dict[str, list[str]] = field(default_factory=dict)  # zone -> unit names
     zone_names: dict[str, str] = field(default_factory=dict)  # zone name -> code
     level_of_type: dict[str, str] = field(default_factory=dict)  # recognition type -> level
-    carrier_levels: list[str] = field(
-        default_factory=list
-    )  # vocabulary carrier_level, highest first
+    recognition_levels: list[str] = field(default_factory=list)  # highest first (vocabulary)
 
 
 Check = Callable[[pd.DataFrame, CheckContext], pd.Series]
