@@ -7,7 +7,7 @@ from incubation.checks.problems import SEVERITY_INFO as INFO
 from incubation.checks.problems import SEVERITY_WARNING as W
 from incubation.checks.rules.columns import mask, number
 from incubation.checks.rules.model import Rule, registry
-from incubation.checks.rules.shared import period_out_of_range
+from incubation.checks.rules.shared import carrier_unknown_rule, not_authorised_rule, period_rule
 
 REVENUE_TOLERANCE = 1.005  # the parts may exceed the total by rounding
 MOST_EMPLOYEES_PER_FIRM = 500
@@ -45,31 +45,9 @@ def professional_share_low(frame, ctx):
 
 RULES = registry(
     "carrier_period_report",
-    Rule(
-        id="rep_period_out_of_range",
-        severity=E,
-        columns=("period",),
-        message_zh="报告期不能早于 2021Q1，也不能是未来的季度",
-        fix_zh="请核对报告期",
-        check=period_out_of_range,
-    ),
-    Rule(
-        id="rep_carrier_unknown",
-        severity=E,
-        columns=("carrier_id",),
-        message_zh="载体编码未在孵化载体基本信息表中登记",
-        fix_zh="请先报送该载体的基本信息表，或核对载体编码",
-        query="carrier_unknown",
-    ),
-    Rule(
-        id="rep_not_authorised",
-        severity=E,
-        columns=("carrier_id",),
-        message_zh="本单位不负责该载体所在片区，不能报送",
-        fix_zh="请由负责该片区的单位报送",
-        query="carrier_not_authorised",
-        lists_reporting_units=True,
-    ),
+    period_rule("rep_period_out_of_range"),
+    carrier_unknown_rule("rep_carrier_unknown"),
+    not_authorised_rule("rep_not_authorised"),
     Rule(
         id="rep_revenue_parts_exceed_total",
         severity=E,

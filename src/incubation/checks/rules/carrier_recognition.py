@@ -11,6 +11,7 @@ from incubation.checks.problems import SEVERITY_INFO as INFO
 from incubation.checks.problems import SEVERITY_WARNING as W
 from incubation.checks.rules.columns import date, map_unique, mask, number
 from incubation.checks.rules.model import Rule, registry
+from incubation.checks.rules.shared import carrier_unknown_rule
 
 TYPICAL_AWARD = {"优秀": 50.0, "良好": 30.0}  # 万元, by evaluation result
 DOCUMENT_NO = re.compile(r"^.+[〔\[【(]\d{4}[〕\]】)]\d+号$")
@@ -100,12 +101,5 @@ RULES = registry(
         fix_zh="请填写取消的文号或原因",
         check=cancelled_without_basis,
     ),
-    Rule(
-        id="rec_carrier_unknown",
-        severity=E,
-        columns=("carrier_id",),
-        message_zh="载体编码未在孵化载体基本信息表中登记",
-        fix_zh="请核对载体编码",
-        query="carrier_unknown",
-    ),
+    carrier_unknown_rule("rec_carrier_unknown", fix_zh="请核对载体编码"),
 )

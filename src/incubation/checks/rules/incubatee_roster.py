@@ -10,8 +10,10 @@ from incubation.checks.problems import SEVERITY_WARNING as W
 from incubation.checks.rules.columns import date, map_unique, mask, number, period_end
 from incubation.checks.rules.model import Rule, registry
 from incubation.checks.rules.shared import (
+    carrier_unknown_rule,
     expected_check_character,
-    period_out_of_range,
+    not_authorised_rule,
+    period_rule,
     wrong_check_character,
 )
 
@@ -65,14 +67,7 @@ def enterprise_without_employees(frame, ctx):
 
 RULES = registry(
     "incubatee_roster",
-    Rule(
-        id="ros_period_out_of_range",
-        severity=E,
-        columns=("period",),
-        message_zh="报告期不能早于 2021Q1，也不能是未来的季度",
-        fix_zh="请核对报告期",
-        check=period_out_of_range,
-    ),
+    period_rule("ros_period_out_of_range"),
     Rule(
         id="ros_uscc_required_for_enterprise",
         severity=E,
@@ -226,23 +221,8 @@ RULES = registry(
         fix_zh="请核对从业人员",
         check=enterprise_without_employees,
     ),
-    Rule(
-        id="ros_carrier_unknown",
-        severity=E,
-        columns=("carrier_id",),
-        message_zh="载体编码未在孵化载体基本信息表中登记",
-        fix_zh="请先报送该载体的基本信息表，或核对载体编码",
-        query="carrier_unknown",
-    ),
-    Rule(
-        id="ros_not_authorised",
-        severity=E,
-        columns=("carrier_id",),
-        message_zh="本单位不负责该载体所在片区，不能报送",
-        fix_zh="请由负责该片区的单位报送",
-        query="carrier_not_authorised",
-        lists_reporting_units=True,
-    ),
+    carrier_unknown_rule("ros_carrier_unknown"),
+    not_authorised_rule("ros_not_authorised"),
     Rule(
         id="ros_shared_with_other_carrier",
         severity=W,

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from incubation.checks import uscc
+from incubation.checks.problems import SEVERITY_ERROR
 from incubation.checks.rules.columns import map_unique, mask
-from incubation.checks.rules.model import Check, CheckContext, Detail
+from incubation.checks.rules.model import Check, CheckContext, Detail, Rule
 from incubation.parsing.normalise import period_of
 
 FIRST_PERIOD = "2021Q1"  # the plan's first quarter
@@ -62,3 +63,43 @@ def period_out_of_range(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     current = period_of(ctx.today)
     period = frame["period"]
     return mask(period.notna() & ((period > current) | (period < FIRST_PERIOD)))
+
+
+# the rules the period report and the roster share, under each template's own id
+def period_rule(rule_id: str) -> Rule:
+    """The reporting period within the plan's quarters up to the current one."""
+    return Rule(
+        id=rule_id,
+        severity=SEVERITY_ERROR,
+        columns=("period",),
+        message_zh="报告期不能早于 2021Q1，也不能是未来的季度",
+        fix_zh="请核对报告期",
+        check=period_out_of_range,
+    )
+
+
+def carrier_unknown_rule(
+    rule_id: str, fix_zh: str = "请先报送该载体的基本信息表，或核对载体编码"
+) -> Rule:
+    """The carrier registered (in staging or in a clean registry of the same run)."""
+    return Rule(
+        id=rule_id,
+        severity=SEVERITY_ERROR,
+        columns=("carrier_id",),
+        message_zh="载体编码未在孵化载体基本信息表中登记",
+        fix_zh=fix_zh,
+        query="carrier_unknown",
+    )
+
+
+def not_authorised_rule(rule_id: str) -> Rule:
+    """The file's unit leads a task in the carrier's zone (or is the coordinator)."""
+    return Rule(
+        id=rule_id,
+        severity=SEVERITY_ERROR,
+        columns=("carrier_id",),
+        message_zh="本单位不负责该载体所在片区，不能报送",
+        fix_zh="请由负责该片区的单位报送",
+        query="carrier_not_authorised",
+        lists_reporting_units=True,
+    )
