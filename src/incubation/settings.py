@@ -38,6 +38,7 @@ class Settings:
     office_days: str = "1-5"  # cron day-of-week: Monday to Friday
     office_hours: str = "08:30-18:00"
     daytime_every_minutes: str = "5"  # checked where the schedule is made (office_hours)
+    storage_version: str = "v1.4.0"  # the oldest DuckDB that opens the files we write
 
     @classmethod
     def from_env(
@@ -54,7 +55,9 @@ class Settings:
         INCUBATION_QUARANTINE_DAYS), INCUBATION_ALERT_EMAILS (comma-separated addresses a
         failed task is mailed to) and the daytime runs: INCUBATION_OFFICE_DAYS (cron
         day-of-week, ``1-5``), INCUBATION_OFFICE_HOURS (``08:30-18:00``, in the timezone)
-        and INCUBATION_DAYTIME_EVERY_MINUTES (a divisor of 60)."""
+        and INCUBATION_DAYTIME_EVERY_MINUTES (a divisor of 60); INCUBATION_STORAGE_VERSION, the
+        DuckDB storage format of the databases made (``v1.4.0``: readable by DuckDB 1.4 and
+        newer; ``latest``: this DuckDB's own)."""
         env = os.environ if environ is None else environ
         raw = home or env.get("INCUBATION_HOME") or PROJECT_ROOT / "data"
         emails = env.get("INCUBATION_ALERT_EMAILS", "").split(",")
@@ -76,6 +79,7 @@ class Settings:
             office_hours=env.get("INCUBATION_OFFICE_HOURS") or cls.office_hours,
             daytime_every_minutes=env.get("INCUBATION_DAYTIME_EVERY_MINUTES")
             or cls.daytime_every_minutes,
+            storage_version=env.get("INCUBATION_STORAGE_VERSION") or cls.storage_version,
         )
 
     @property

@@ -1,5 +1,6 @@
 """Fixtures for tests that run the real DAGs: the metadata database, migrated once."""
 
+import json
 import os
 import subprocess
 import sys
@@ -42,3 +43,37 @@ def reports_dag(dagbag):
 @pytest.fixture(scope="session")
 def daytime_dag(dagbag):
     return dagbag.dags["incubation_daytime"]
+
+
+@pytest.fixture(scope="session")
+def old_duckdb(tmp_path_factory) -> Path:
+    """The Python of a separate environment holding DuckDB 1.4 (the oldest release the
+    published files promise to open), installed from the package registry."""
+    venv = tmp_path_factory.mktemp("duckdb-1.4") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "duckdb==1.4.*"],
+        capture_output=True,
+        text=True,
+    )
+    if installed.returncode != 0:
+        pytest.skip(f"NOT RUN: DuckDB 1.4 could not be installed: {installed.stderr[-500:]}")
+    return python
+
+
+def read_with(python: Path, database: Path, query: str) -> list:
+    """``query``'s rows from ``database`` (read-only) as the DuckDB of ``python`` reads them;
+    its error, if it cannot, raised with the message that client gave."""
+    script = (
+        "import duckdb, json, sys\n"
+        "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+        "print(json.dumps([duckdb.__version__, con.execute(sys.argv[2]).fetchall()], default=str))\n"
+    )
+    done = subprocess.run(
+        [str(python), "-c", script, str(database), query], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    version, rows = json.loads(done.stdout)
+    assert version.startswith("1.4"), version
+    return rows

@@ -18,6 +18,7 @@ from incubation.demo import build_world, refused_files, spoiled_rows, unreported
 from incubation.parsing.normalise import quarter_end
 from incubation.settings import PROJECT_ROOT
 from tests.helpers import write_xlsx
+from tests.integration.conftest import read_with
 
 pytestmark = pytest.mark.integration
 QUARTERS = ("2025Q2", "2025Q3", "2025Q4")
@@ -300,7 +301,7 @@ def check_unit_workbook(settings, world) -> None:
     assert any(str(c.value).startswith("※ 报送不全") for c in sheet["A"])
 
 
-def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag):
+def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag, old_duckdb):
     world = build_world(seed=11, quarters=QUARTERS, scale=0.6)
     world.carriers[0]["carrier_name"] = '=HYPERLINK("http://x","点我")'  # formula injection
     write_inbox(world, settings.inbox, contracts)
@@ -368,6 +369,19 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag):
         world.reports[(historic_carrier, QUARTERS[-2])]["area_m2_eop"]
     )
     assert expected[("historic_district", "incubated_entities")] is None
+
+    # --- a DuckDB 1.4 client opens the published file (views included) and a unit's export
+    progress = (
+        "select scope, indicator, target_year, target_value, actual_value, pct_of_target, "
+        "as_of_period from core.fct_target_progress"
+    )
+    as_text = lambda found: sorted([str(v) for v in row] for row in found)  # noqa: E731
+    assert as_text(read_with(old_duckdb, settings.warehouse_db, progress)) == as_text(rows)
+    marts = "select count(*), count(distinct scope) from mart_sci_tech_bureau.progress"
+    ((mart_rows, mart_scopes),) = read_with(old_duckdb, settings.warehouse_db, marts)
+    assert mart_rows > 0 and mart_scopes > 0
+    export = settings.exports / "sci_tech_bureau" / "sci_tech_bureau.duckdb"
+    assert read_with(old_duckdb, export, "select count(*) from progress") == [[mart_rows]]
 
     # --- coverage beside every figure: who was expected, who reported it
     con = duckdb.connect(str(settings.warehouse_db), read_only=True)

@@ -38,7 +38,7 @@ def discover(settings: Settings, run_id: str, now: float | None = None) -> list[
     to_check = []
     taken: set[tuple[str, str]] = set()  # (unit, sha256) registered by this run
     contracts = contracts_of(settings)
-    with ledger.connect(settings.build_db, contracts) as con:
+    with ledger.connect(settings.build_db, contracts, settings.storage_version) as con:
         for item in found:
             path = Path(item.path)
             if (item.unit_code, item.sha256) in taken:

@@ -8,6 +8,7 @@ every submission, keyed by ``submission_id``; nothing there is ever updated in p
 from __future__ import annotations
 
 import datetime as dt
+import re
 from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
@@ -16,6 +17,7 @@ import duckdb
 
 from incubation.contracts import Contract
 from incubation.intake.names import display_name, path_text
+from incubation.settings import Settings
 
 STATUS_RECEIVED = "received"
 STATUS_LOADED = "loaded"
@@ -121,9 +123,17 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, contracts: dict[str, Contract]
 
 
 @contextmanager
-def connect(db_path: Path, contracts: dict[str, Contract] | None = None):
-    """A connection to the build database, closed on exit; schema ensured when contracts given."""
+def connect(
+    db_path: Path,
+    contracts: dict[str, Contract] | None = None,
+    storage_version: str = Settings.storage_version,
+):
+    """A connection to the build database, closed on exit; schema ensured when contracts given.
+    A database that does not exist yet is made in ``storage_version`` (``Settings``), which
+    DuckDB keeps for the file's life: every copy published from it has that format."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    if not db_path.exists():
+        create_database(db_path, storage_version)
     con = duckdb.connect(str(db_path))
     try:
         if contracts is not None:
@@ -131,6 +141,34 @@ def connect(db_path: Path, contracts: dict[str, Contract] | None = None):
         yield con
     finally:
         con.close()
+
+
+def storage_option(storage_version: str) -> str:
+    """The ``attach`` option that makes a new database in ``storage_version`` (``v1.4.0``:
+    readable by DuckDB 1.4 and newer), or nothing for ``latest`` (this DuckDB's own)."""
+    if storage_version == "latest":
+        return ""
+    if not re.fullmatch(r"v\d+\.\d+\.\d+", storage_version):
+        raise ValueError(f"storage version {storage_version!r}: expected vX.Y.Z or latest")
+    return f" (storage_version '{storage_version}')"
+
+
+def create_database(db_path: Path, storage_version: str) -> None:
+    """An empty database file at ``db_path`` in ``storage_version``."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{db_path}' as made{storage_option(storage_version)}")
+        con.execute("detach made")
+    finally:
+        con.close()
+
+
+def storage_of(con, catalog: str) -> str:
+    """The storage version DuckDB reports for an attached database (``v1.4.0+``)."""
+    (tags,) = con.execute(
+        "select tags from duckdb_databases() where database_name = ?", [catalog]
+    ).fetchone()
+    return tags.get("storage_version", "")
 
 
 def insert_raw(con, contract: Contract, loaded_at, relation: str, params=()) -> None:

@@ -36,7 +36,7 @@ def rebuild(settings: Settings) -> dict:
     freshness.forget_build(settings)  # whatever happens next, the next night builds
     new = old.with_name(f".{old.name}.rebuild")
     new.unlink(missing_ok=True)
-    with ledger.connect(new, contracts) as con:
+    with ledger.connect(new, contracts, settings.storage_version) as con:
         con.execute(f"attach '{old}' as old (read_only)")
         old_tables = {
             r[0]

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from incubation.settings import Settings
+from incubation.store.ledger import storage_of, storage_option
 
 log = logging.getLogger(__name__)
 
@@ -136,14 +137,25 @@ def publish(settings: Settings) -> dict:
     """Checkpoint the build database and atomically swap in the analysts' copy.
 
     Readers that already hold the old file keep their snapshot; new connections see the new
-    night. The copy is written beside the target and moved in with ``os.replace``.
+    night. The copy is written beside the target and moved in with ``os.replace``. It has the
+    build database's storage format (``Settings.storage_version`` when the file was made;
+    a warning when that is not the format asked for now).
     """
     started = time.perf_counter()
     con = duckdb.connect(str(settings.build_db))
     try:
         con.execute("checkpoint")
+        storage = storage_of(con, settings.build_db.stem)
     finally:
         con.close()
+    if settings.storage_version != "latest" and not storage.startswith(settings.storage_version):
+        log.warning(
+            "the build database is in DuckDB storage %s, not %s: the published copy is too; "
+            "`incubation rebuild` makes a new one in %s",
+            storage,
+            settings.storage_version,
+            settings.storage_version,
+        )
     target = settings.warehouse_db
     target.parent.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(target)
@@ -155,6 +167,7 @@ def publish(settings: Settings) -> dict:
     return {
         "published": str(target),
         "bytes": target.stat().st_size,
+        "storage_version": storage,
         "seconds": round(time.perf_counter() - started, 2),
     }
 
@@ -165,8 +178,9 @@ def export_unit_marts(settings: Settings) -> dict[str, str]:
     A unit's mart is what its dbt model ``mart_<unit>`` built (macros/unit_mart.sql): the
     views of schema ``mart_<unit>``, copied here as they are, for the units of
     ``core.dim_unit`` (dbt's test ``unit_marts_match_units_seed`` holds them equal to the
-    models). Built from the published warehouse and swapped in atomically. One in-memory
-    connection attaches the warehouse (read-only) once and each unit's new file in turn."""
+    models). Built from the published warehouse and swapped in atomically, in the storage
+    format of ``Settings.storage_version``. One in-memory connection attaches the warehouse
+    (read-only) once and each unit's new file in turn."""
     con = duckdb.connect()
     written = {}
     try:
@@ -180,7 +194,7 @@ def export_unit_marts(settings: Settings) -> dict[str, str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             sweep_leftovers(target)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            con.execute(f"attach '{tmp}' as unit_export")
+            con.execute(f"attach '{tmp}' as unit_export{storage_option(settings.storage_version)}")
             try:
                 # every view the unit's dbt model made (the one list: macro unit_marts)
                 marts = con.execute(
