@@ -331,11 +331,12 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag, old_d
     ]
     excluded = {(cid, QUARTERS[-1]) for cid in historic}  # the refused file's report and roster
     expected = expected_progress(world, excluded)
-    con = duckdb.connect(str(settings.warehouse_db), read_only=True)
-    rows = con.execute(
+    progress = (
         "select scope, indicator, target_year, target_value, actual_value, pct_of_target, "
         "as_of_period from core.fct_target_progress"
-    ).fetchall()
+    )
+    con = duckdb.connect(str(settings.warehouse_db), read_only=True)
+    rows = con.execute(progress).fetchall()
     schemas = {
         r[0] for r in con.execute("select schema_name from information_schema.schemata").fetchall()
     }
@@ -371,10 +372,6 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag, old_d
     assert expected[("historic_district", "incubated_entities")] is None
 
     # --- a DuckDB 1.4 client opens the published file (views included) and a unit's export
-    progress = (
-        "select scope, indicator, target_year, target_value, actual_value, pct_of_target, "
-        "as_of_period from core.fct_target_progress"
-    )
     as_text = lambda found: sorted([str(v) for v in row] for row in found)  # noqa: E731
     assert as_text(read_with(old_duckdb, settings.warehouse_db, progress)) == as_text(rows)
     marts = "select count(*), count(distinct scope) from mart_sci_tech_bureau.progress"
