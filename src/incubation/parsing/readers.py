@@ -144,7 +144,10 @@ _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 
 
 _ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
-_WIDE_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{2,})\d+"')  # columns AA and beyond
+# a cell reference in columns AA and beyond: the attribute r (of <c>; <row>'s r is a number)
+# found by its literal start, the whitespace before it checked on the rare match
+_WIDE_REF = re.compile(rb'r="([A-Z]{2,})\d')
+_SPACE = b" \t\r\n"
 
 
 def scan_xlsx(path: Path, max_cells: int = MAX_SHEET_CELLS) -> dict[str, dict]:
@@ -154,14 +157,16 @@ def scan_xlsx(path: Path, max_cells: int = MAX_SHEET_CELLS) -> dict[str, dict]:
     Each part is decompressed once; nothing is parsed as XML but the workbook's index."""
     try:
         with zipfile.ZipFile(path) as archive:
-            for member in archive.infolist():
-                if member.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in archive.read(
-                    member
-                ):
-                    raise UnreadableFile(UNSAFE_ZH, member.filename, rule="unsafe_xml")
+            parts = [m.filename for m in archive.infolist() if m.filename.endswith(XML_PARTS)]
+            sheets = _sheet_members(archive, [p for p in parts if not p.startswith(SHEETS)])
+            # each sheet decompressed once, for its DOCTYPE, its extent and its cells
+            for part in parts:
+                if part.startswith(SHEETS) and part not in sheets.values():
+                    _refuse_doctype(archive.read(part), part)
             found = {}
-            for name, member in _sheet_members(archive).items():
+            for name, member in sheets.items():
                 data = archive.read(member)
+                _refuse_doctype(data, member)
                 rows, columns = sheet_extent(data, max_cells)
                 if rows * columns > max_cells:
                     raise UnreadableFile(
@@ -187,7 +192,7 @@ def sheet_extent(data: bytes, max_cells: int = MAX_SHEET_CELLS) -> tuple[int, in
     name, or its count of rows), as the reader will allocate them. Columns past Z are found
     by a scan of their refs alone; single-letter ones only when 26 of them could matter."""
     rows = max(max((int(r) for r in _ROW.findall(data)), default=0), data.count(b"<row"))
-    wide = set(_WIDE_REF.findall(data))
+    wide = {m[1] for m in _WIDE_REF.finditer(data) if data[m.start() - 1] in _SPACE}
     if wide:
         return rows, max(_column_number(c) for c in wide)
     if rows * 26 <= max_cells:
@@ -242,8 +247,20 @@ def _cell_index(ref: re.Match) -> tuple[int, int]:
     return int(ref.group(2)) - 1, column - 1
 
 
-def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> the zip member holding its XML (external entities are never resolved)."""
+XML_PARTS = (".xml", ".rels")
+SHEETS = "xl/worksheets/"
+
+
+def _refuse_doctype(data: bytes, part: str) -> None:
+    if b"<!DOCTYPE" in data:
+        raise UnreadableFile(UNSAFE_ZH, part, rule="unsafe_xml")
+
+
+def _sheet_members(archive: zipfile.ZipFile, parts: list[str]) -> dict[str, str]:
+    """Sheet name -> the zip member holding its XML, once ``parts`` (every XML part but the
+    sheets) are known to declare no DOCTYPE (external entities are never resolved)."""
+    for part in parts:
+        _refuse_doctype(archive.read(part), part)
     rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
