@@ -114,9 +114,6 @@ def run_forked(
     return results, lost
 
 
-MEMORY_EVERY = 1.0  # seconds between two reads of a worker's memory
-
-
 def _supervise(work, board, processes, seconds, memory_mb, meanwhile, results, lost) -> list[int]:
     """One round of workers, watched until each came back or was stopped; the items to run
     again (claimed by a stopped worker, but not the one it was on, or claimed by none)."""
@@ -135,7 +132,6 @@ def _supervise(work, board, processes, seconds, memory_mb, meanwhile, results, l
     if meanwhile is not None:
         meanwhile()
     redo: list[int] = []
-    memory_read = -MEMORY_EVERY  # read at the first wake-up
     while workers:
         waitables = {receive: k for k, (_, receive) in workers.items()}
         waitables |= {process.sentinel: k for k, (process, _) in workers.items()}
@@ -163,13 +159,8 @@ def _supervise(work, board, processes, seconds, memory_mb, meanwhile, results, l
                 continue
             lost.append(Lost(current, *outcome))
             redo += [i for i in board.owned_by(k) if i != current]
-        # a worker's private memory is read from the kernel's page tables, which costs
-        # CPU the workers need: every MEMORY_EVERY seconds, not at every wake-up
-        read_memory = time.monotonic() - memory_read >= MEMORY_EVERY
-        memory_read = time.monotonic() if read_memory else memory_read
         for k, (process, _receive) in list(workers.items()):
-            budget = memory_mb if read_memory else 0
-            reason = _over_budget(board, k, process.pid, seconds, budget)
+            reason = _over_budget(board, k, process.pid, seconds, memory_mb)
             if reason is None:
                 continue
             process.kill()
@@ -189,10 +180,8 @@ def _over_budget(board, k, pid, seconds, memory_mb) -> tuple[str, str] | None:
     spent = time.monotonic() - board.since[k]
     if seconds and spent > seconds:
         return "timeout", f"{spent:.0f} s on one item (budget {seconds:.0f} s)"
-    if not memory_mb:
-        return None
     own = _own_mb(pid)
-    if own > memory_mb:
+    if memory_mb and own > memory_mb:
         return "memory", f"{own:.0f} MB of its own (budget {memory_mb} MB)"
     return None
 
