@@ -73,26 +73,9 @@ IO_RETRIES = {"retries": 2, "retry_delay": timedelta(seconds=20), "retry_exponen
 def _alert(context) -> None:
     """An alert file in outbox/_engineers and a log line; a mail through Airflow's SMTP
     provider when ``Settings.alert_emails`` (INCUBATION_ALERT_EMAILS) names any."""
-    from incubation.answers.alerts import write_alert
+    from incubation.answers.alerts import alert_failed_task
 
-    settings = Settings.from_env()
-    ti = context["ti"]
-    error = str(context.get("exception"))
-    path = write_alert(
-        settings,
-        dag_id=ti.dag_id,
-        task_id=ti.task_id,
-        run_id=context["run_id"],
-        error=error,
-    )
-    if settings.alert_emails:
-        from airflow.providers.smtp.notifications.smtp import SmtpNotifier
-
-        SmtpNotifier(
-            to=list(settings.alert_emails),
-            subject=f"[incubation] {ti.dag_id}.{ti.task_id} failed",
-            html_content=f"<p>{context['run_id']}: {error}</p><p>alert: {path}</p>",
-        )(context)
+    alert_failed_task(Settings.from_env(), context)
 
 
 def _stages(record_quiet: bool) -> None:

@@ -3,8 +3,8 @@
   mart_<unit_code>.sql, whose body is {{ unit_mart('<unit_code>') }}. Its materialisation
   (unit_mart, below) makes the schema mart_<unit_code> holding one view per shared unit mart
   (marts.mart_unit_<mart>, contracted and tested) with that unit's rows and without the
-  unit_code column: mart_<unit_code>.progress, .carriers_latest, .submissions,
-  .missing_reports, .tasks. The model refs the shared marts, so dbt builds it after them and
+  unit_code column: mart_<unit_code>.progress, .trajectory, .carriers_latest, .submissions,
+  .submissions_quarterly, .missing_reports, .tasks. The model refs the shared marts, so dbt builds it after them and
   skips it when one of them failed. Tests: unit_marts_match_units_seed (a unit of the seed
   without a model, or a model without a unit, fails the build) and unit_mart_in_scope on
   every unit model (a row outside the unit's scopes fails it).
@@ -12,7 +12,10 @@
 
 {#- The shared unit marts every unit's schema exposes, by their name there. -#}
 {% macro unit_marts() -%}
-    {{ return(['progress', 'carriers_latest', 'submissions', 'missing_reports', 'tasks']) }}
+    {{ return([
+        'progress', 'trajectory', 'carriers_latest', 'submissions', 'submissions_quarterly',
+        'missing_reports', 'tasks'
+    ]) }}
 {%- endmacro %}
 
 {#- One unit's rows of one shared mart, without the unit_code column. The schema-qualified

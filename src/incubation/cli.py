@@ -129,7 +129,13 @@ def _run(args: argparse.Namespace, env: dict, log_dir: Path) -> int:
     last.symlink_to(log_path.name)
     print(f"incubation_nightly {day}: running through Airflow (log: {log_path}) ...", flush=True)
     with log_path.open("w", encoding="utf-8") as log_file:
-        for command in (["db", "migrate"], ["dags", "test", "incubation_nightly", day]):
+        # the night, then what the published warehouse starts in a deployment (the asset's
+        # consumer): the dashboard, the units' workbooks and pages
+        for command in (
+            ["db", "migrate"],
+            ["dags", "test", "incubation_nightly", day],
+            ["dags", "test", "incubation_reports", day],
+        ):
             since = dt.datetime.now(dt.UTC)
             result = subprocess.run(
                 [airflow, *command], env=env, stdout=log_file, stderr=subprocess.STDOUT
@@ -138,7 +144,7 @@ def _run(args: argparse.Namespace, env: dict, log_dir: Path) -> int:
                 tail = log_path.read_text("utf-8", errors="replace").splitlines()[-40:]
                 print("\n".join(tail), file=sys.stderr)
                 print(f"airflow {' '.join(command)} failed; full log: {log_path}", file=sys.stderr)
-                if command[0] == "dags":
+                if command[2:3] == ["incubation_nightly"]:
                     _end_killed_night(env, since, result.returncode, log_path)
                 return result.returncode if result.returncode > 0 else EXIT_ERROR
     summaries = sorted((Path(env["INCUBATION_HOME"]) / "runs").glob("*.json"), key=os.path.getmtime)
@@ -156,6 +162,9 @@ def _run(args: argparse.Namespace, env: dict, log_dir: Path) -> int:
             print(f"GX Data Docs of this run: {summary['gx_data_docs']}")
         if summary["dbt"].get("docs"):
             print(f"dbt docs of the warehouse: {summary['dbt']['docs']}")
+        dashboard = Path(env["INCUBATION_HOME"]) / "dashboard" / "index.html"
+        if dashboard.exists():
+            print(f"dashboard (open in a browser): {dashboard}")
     return 0
 
 
@@ -205,6 +214,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
+    from incubation.answers.dashboard.site import build_site
     from incubation.pipeline.locking import STAGE_LOCK, DataHomeBusy, exclusive
     from incubation.store.rebuild import RebuildError, rebuild
 
@@ -214,6 +224,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
             settings.runs / STAGE_LOCK, "incubation rebuild", settings.stage_wait_seconds
         ):
             result = rebuild(settings)
+            site = build_site(settings)
     except DataHomeBusy as busy:
         print(f"另一个运行正在使用该数据目录，请等它结束后再重建: {busy.holder}", file=sys.stderr)
         return EXIT_ERROR
@@ -222,7 +233,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     print(
         f"rebuilt from the archive: {result['submissions']} submissions, {result['rows']} rows, "
-        f"dbt {result['dbt']['nodes']} nodes, {result['exports']} unit exports"
+        f"dbt {result['dbt']['nodes']} nodes, {result['exports']} unit exports, "
+        f"{site['pages']} dashboard pages"
     )
     return 0
 

@@ -115,6 +115,11 @@ class Settings:
     def exports(self) -> Path:
         return self.home / "exports"
 
+    @property
+    def dashboard(self) -> Path:
+        """The leaders' and analysts' dashboard: a static site rebuilt at every publish."""
+        return self.home / "dashboard"
+
     # --- databases -------------------------------------------------------------------
     @property
     def build_db(self) -> Path:

@@ -19,6 +19,7 @@ from incubation.parsing.normalise import quarter_end
 from incubation.settings import PROJECT_ROOT
 from tests.helpers import write_xlsx
 from tests.integration.conftest import read_with
+from tests.integration.dashboard_checks import check_pages, check_unit_page_isolation
 
 pytestmark = pytest.mark.integration
 QUARTERS = ("2025Q2", "2025Q3", "2025Q4")
@@ -176,14 +177,25 @@ def expected_progress(
     return expected
 
 
+def unit_zones(settings, unit: str) -> set[str]:
+    """The zones of the tasks the unit leads or cooperates on, from the seeds."""
+    seeds = settings.seeds_dir
+    tasks = {r["task_code"] for r in read_seed(seeds, "plan_task_units") if r["unit_code"] == unit}
+    return {r["zone_code"] for r in read_seed(seeds, "plan_task_zones") if r["task_code"] in tasks}
+
+
+def unit_carriers(settings, world, unit: str) -> set[str]:
+    """The world's carriers in the unit's zones."""
+    names = {r["zone_code"]: r["zone_name_zh"] for r in read_seed(settings.seeds_dir, "zones")}
+    zones = {names[z] for z in unit_zones(settings, unit)}
+    return {c["carrier_id"] for c in world.carriers if c["zone"] in zones}
+
+
 def check_unit_export(settings, world, unit: str) -> None:
     """The export has the unit's tables only, with carriers of the zones of the tasks the unit
     leads or cooperates on (computed here from the seeds) and its own submissions only."""
-    seeds = settings.seeds_dir
-    tasks = {r["task_code"] for r in read_seed(seeds, "plan_task_units") if r["unit_code"] == unit}
-    zones = {r["zone_code"] for r in read_seed(seeds, "plan_task_zones") if r["task_code"] in tasks}
-    names = {r["zone_code"]: r["zone_name_zh"] for r in read_seed(seeds, "zones")}
-    expected = {c["carrier_id"] for c in world.carriers if c["zone"] in {names[z] for z in zones}}
+    zones = unit_zones(settings, unit)
+    expected = unit_carriers(settings, world, unit)
     con = duckdb.connect(str(settings.exports / unit / f"{unit}.duckdb"), read_only=True)
     try:
         tables = {
@@ -194,7 +206,15 @@ def check_unit_export(settings, world, unit: str) -> None:
         scopes = {r[0] for r in con.execute("select scope from progress").fetchall()}
     finally:
         con.close()
-    assert tables == {"progress", "carriers_latest", "submissions", "missing_reports", "tasks"}
+    assert tables == {
+        "progress",
+        "trajectory",
+        "carriers_latest",
+        "submissions",
+        "submissions_quarterly",
+        "missing_reports",
+        "tasks",
+    }
     assert carriers == expected and expected
     own = {p.name.split("__", 1)[1] for p in (settings.archive / unit).glob("*__*")}
     own |= {p.name.split("__", 1)[1] for p in (settings.quarantine / unit).glob("*__*")}
@@ -445,8 +465,16 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag, old_d
     assert run.state == "success"
     check_unit_workbook(settings, world)
 
-    # --- a unit's export holds its own mart only
+    # --- a unit's export holds its own mart only, and so does its page in its outbox
     check_unit_export(settings, world, "digital_park_mc")
+    everyone = {c["carrier_id"] for c in world.carriers}
+    own = unit_carriers(settings, world, "digital_park_mc")
+    check_unit_page_isolation(settings, "digital_park_mc", own, everyone)
+
+    # --- the dashboard in a real Chromium: nothing from elsewhere, no error, every chart
+    # drawn, the warehouse's figures (screenshots under build/test-artifacts/dashboard/)
+    shots = check_pages(settings, "digital_park_mc")
+    assert all(shot.stat().st_size > 10_000 for shot in shots)
 
     # --- the refused file: quarantined, with a report naming each mistake
     unit, name = refused.split("/")

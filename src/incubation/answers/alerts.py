@@ -34,6 +34,25 @@ def write_alert(settings: Settings, *, dag_id: str, task_id: str, run_id: str, e
     return str(path or "")
 
 
+def alert_failed_task(settings: Settings, context) -> str:
+    """A task's failure callback: the alert file and log line, and a mail through Airflow's
+    SMTP provider when ``Settings.alert_emails`` (INCUBATION_ALERT_EMAILS) names any."""
+    ti = context["ti"]
+    error = str(context.get("exception"))
+    path = write_alert(
+        settings, dag_id=ti.dag_id, task_id=ti.task_id, run_id=context["run_id"], error=error
+    )
+    if settings.alert_emails:
+        from airflow.providers.smtp.notifications.smtp import SmtpNotifier
+
+        SmtpNotifier(
+            to=list(settings.alert_emails),
+            subject=f"[incubation] {ti.dag_id}.{ti.task_id} failed",
+            html_content=f"<p>{context['run_id']}: {error}</p><p>alert: {path}</p>",
+        )(context)
+    return path
+
+
 def write_incident(settings: Settings, *, run_id: str | None, submission: dict, detail: str) -> str:
     """One file's handling failed (its worker died, a budget, an internal error): the file was
     refused alone and the night went on; the engineers get what happened."""

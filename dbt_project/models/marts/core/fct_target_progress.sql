@@ -8,6 +8,8 @@ as_of as (
 )
 select
     quarterly.scope,
+    quarterly.scope_name_zh,
+    quarterly.scope_order,
     quarterly.indicator,
     quarterly.indicator_name_zh,
     quarterly.unit_zh,
@@ -30,6 +32,11 @@ select
     quarterly.on_track_value,
     quarterly.pct_of_target,
     quarterly.is_met,
-    quarterly.is_on_track
+    quarterly.is_on_track,
+    quarterly.target_display,
+    quarterly.actual_display,
+    quarterly.on_track_display,
+    quarterly.status,
+    quarterly.status_zh
 from quarterly
 inner join as_of on quarterly.as_of_period = as_of.as_of_period

@@ -14,6 +14,9 @@ actuals as (
 quarters as (
     select * from {{ ref('int_quarters') }}
 ),
+zones as (
+    select * from {{ ref('zones') }}
+),
 as_of_quarters as (
     select distinct
         as_of_period,
@@ -36,6 +39,8 @@ baseline_date as (
 joined as (
     select
         targets.scope,
+        coalesce(zones.zone_name_zh, '全区') as scope_name_zh,
+        coalesce(zones.zone_order, 0) as scope_order,
         targets.indicator,
         indicators.indicator_name_zh,
         indicators.unit_zh,
@@ -67,10 +72,13 @@ joined as (
             and as_of_quarters.as_of_period = actuals.as_of_period
     left join baseline
         on targets.scope = baseline.scope and targets.indicator = baseline.indicator
+    left join zones on targets.scope = zones.zone_code
 ),
 final as (
     select
         scope,
+        scope_name_zh,
+        scope_order,
         indicator,
         indicator_name_zh,
         unit_zh,
@@ -129,5 +137,21 @@ final as (
 )
 select
     *,
-    actual_value >= on_track_value as is_on_track
+    actual_value >= on_track_value as is_on_track,
+    -- the figures as the plan writes them (万平方米, 个, 家) and the verdict a page shows
+    round(target_value / display_divisor, 2) as target_display,
+    round(actual_value / display_divisor, 2) as actual_display,
+    round(on_track_value / display_divisor, 2) as on_track_display,
+    case
+        when actual_value is null then 'no_data'
+        when is_met then 'met'
+        when actual_value >= on_track_value then 'on_track'
+        else 'behind'
+    end as status,
+    case
+        when actual_value is null then '无数据'
+        when is_met then '已达标'
+        when actual_value >= on_track_value then '按进度'
+        else '滞后'
+    end as status_zh
 from final

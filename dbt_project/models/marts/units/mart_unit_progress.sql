@@ -1,45 +1,37 @@
--- 进度 — each unit's progress against the plan for the scopes its mart covers (as of the
--- latest reported quarter). District rows: all for the coordinator, otherwise the district
--- targets of the tasks the unit leads or cooperates on.
-with progress as (
-    select * from {{ ref('fct_target_progress') }}
+-- 进度 — each unit's progress against the plan for the scopes its mart covers, as of the
+-- latest reported quarter (its trajectory's last quarter).
+with trajectory as (
+    select * from {{ ref('mart_unit_trajectory') }}
 ),
-scopes as (
-    select * from {{ ref('int_unit_scopes') }}
-),
-units as (
-    select * from {{ ref('units') }}
-),
-unit_tasks as (
-    select * from {{ ref('plan_task_units') }}
+as_of as (
+    select * from {{ ref('int_as_of') }}
 )
 select
-    scopes.unit_code,
-    progress.scope,
-    progress.indicator,
-    progress.indicator_name_zh,
-    progress.display_unit_zh,
-    progress.display_divisor,
-    progress.target_year,
-    progress.target_value,
-    progress.actual_value,
-    progress.on_track_value,
-    progress.pct_of_target,
-    progress.is_met,
-    progress.is_on_track,
-    progress.as_of_period,
-    progress.carriers_expected,
-    progress.carriers_reported,
-    progress.rests_on_incomplete_reports,
-    progress.coverage_zh
-from scopes
-inner join units on scopes.unit_code = units.unit_code
-inner join progress on scopes.scope = progress.scope
-where
-    progress.scope <> 'district'
-    or units.is_coordinator
-    or exists (
-        select 1
-        from unit_tasks
-        where unit_tasks.unit_code = scopes.unit_code and unit_tasks.task_code = progress.task_code
-    )
+    trajectory.unit_code,
+    trajectory.scope,
+    trajectory.scope_name_zh,
+    trajectory.scope_order,
+    trajectory.indicator,
+    trajectory.indicator_name_zh,
+    trajectory.display_unit_zh,
+    trajectory.display_divisor,
+    trajectory.indicator_order,
+    trajectory.target_year,
+    trajectory.target_value,
+    trajectory.actual_value,
+    trajectory.on_track_value,
+    trajectory.pct_of_target,
+    trajectory.is_met,
+    trajectory.is_on_track,
+    trajectory.as_of_period,
+    trajectory.carriers_expected,
+    trajectory.carriers_reported,
+    trajectory.rests_on_incomplete_reports,
+    trajectory.coverage_zh,
+    trajectory.target_display,
+    trajectory.actual_display,
+    trajectory.on_track_display,
+    trajectory.status,
+    trajectory.status_zh
+from trajectory
+inner join as_of on trajectory.as_of_period = as_of.as_of_period
