@@ -19,7 +19,11 @@ from incubation.parsing.normalise import quarter_end
 from incubation.settings import PROJECT_ROOT
 from tests.helpers import write_xlsx
 from tests.integration.conftest import read_with
-from tests.integration.dashboard_checks import check_pages, check_unit_page_isolation
+from tests.integration.dashboard_checks import (
+    check_docs_offline,
+    check_pages,
+    check_unit_page_isolation,
+)
 
 pytestmark = pytest.mark.integration
 QUARTERS = ("2025Q2", "2025Q3", "2025Q4")
@@ -514,6 +518,8 @@ def test_nightly_end_to_end(settings, contracts, nightly_dag, reports_dag, old_d
     assert list((settings.quarantine / "digital_park_mc").glob("*__假表格.xlsx"))
     docs = json.loads(sorted(settings.runs.glob("*.json"))[0].read_text("utf-8"))["gx_data_docs"]
     assert docs and Path(docs).exists()
+    # the GX Data Docs and the dbt docs open on a closed network
+    check_docs_offline(Path(docs).parent, settings.dbt_target)
     # dbt docs: every model with its compiled SQL and its columns from the warehouse
     assert (settings.dbt_target / "index.html").exists()
     manifest = json.loads((settings.dbt_target / "manifest.json").read_text("utf-8"))

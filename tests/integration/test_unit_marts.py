@@ -16,7 +16,15 @@ from incubation.store import ledger
 from incubation.store.warehouse import DbtBuildFailed, run_dbt
 
 pytestmark = pytest.mark.integration
-MARTS = {"progress", "carriers_latest", "submissions", "missing_reports", "tasks"}
+MARTS = {
+    "progress",
+    "trajectory",
+    "carriers_latest",
+    "submissions",
+    "submissions_quarterly",
+    "missing_reports",
+    "tasks",
+}
 
 
 @pytest.fixture

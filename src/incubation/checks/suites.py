@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from incubation.checks.data_docs import make_offline
 from incubation.checks.problems import SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_WARNING, Problem
 from incubation.checks.reference import vocabulary
 
@@ -214,6 +215,7 @@ class SuiteRunner:
             site_names=[DOCS_SITE],
             resource_identifiers=[ExpectationSuiteIdentifier(name=n) for n in suites],
         )
+        make_offline(self.docs_dir)  # GX's pages load their libraries from CDNs
 
     def problems(
         self,

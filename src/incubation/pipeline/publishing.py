@@ -34,7 +34,7 @@ def build(settings: Settings) -> dict:
             return summary
         # the build just wrote the manifest with every node compiled: the docs need only the
         # catalog (compiling the project again would be most of the docs run)
-        docs = run_dbt(settings, "docs", "generate", "--no-compile")
+        docs = run_dbt(settings, "docs", "generate", "--no-compile", "--static")
         marker.write_text(fingerprint, "utf-8")
         summary["docs_seconds"] = docs["seconds"]
         return summary

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from incubation.settings import Settings
 
-# the dbt docs are the one page and the two files it reads, not the rest of dbt's target
-DBT_DOCS_FILES = ("index.html", "manifest.json", "catalog.json")
+# the dbt docs are the page and the two files it reads (or the page with both inside, for a
+# file opened without a server), not the rest of dbt's target
+DBT_DOCS_FILES = ("index.html", "manifest.json", "catalog.json", "static_index.html")
 
 
 def latest_gx_docs(settings: Settings) -> Path | None:
