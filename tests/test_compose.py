@@ -35,7 +35,7 @@ def test_services_and_profiles():
         if name.startswith("airflow-"):
             env = service["environment"]
             assert env["AIRFLOW__CORE__EXECUTOR"] == "${AIRFLOW_EXECUTOR:-LocalExecutor}"
-            assert env["INCUBATION_HOME"] == "/data"
+            assert env["INCUBATION_HOME"] == "${INCUBATION_DATA_HOME:-/data}"
             assert "incubation-data:/data" in service["volumes"]
             assert service["env_file"] == ".env"
             if name != "airflow-init":
@@ -81,3 +81,17 @@ def test_image_is_built_from_the_runtime_lock_on_airflow_3_3():
     lock = (ROOT / "requirements.lock").read_text("utf-8")
     airflow = dockerfile.split("FROM apache/airflow:")[1].split("-")[0]
     assert f"apache-airflow=={airflow}\n" in lock
+
+
+def test_the_image_has_the_production_providers():
+    """Postgres as the metadata database and Celery on Redis need their providers in the
+    runtime lock (the image's), not only in the official image."""
+    lock = (ROOT / "requirements.lock").read_text("utf-8")
+    for package in (
+        "apache-airflow-providers-celery==",
+        "apache-airflow-providers-postgres==",
+        "psycopg2-binary==",
+        "celery==",
+        "redis==",
+    ):
+        assert package in lock, package

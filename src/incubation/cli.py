@@ -273,6 +273,26 @@ def cmd_airflow(args: argparse.Namespace) -> int:
     return subprocess.run([airflow, *args.airflow_args], env=airflow_env()).returncode
 
 
+def cmd_deploy(args: argparse.Namespace) -> int:
+    """The production deployment on this host's Postgres and Redis (docker-compose.yml's
+    settings and components, natively)."""
+    from incubation import deploy
+
+    settings = Settings.from_env()
+    try:
+        if args.action == "up":
+            result = deploy.up(settings, workers=args.workers, api_port=args.port)
+        elif args.action == "down":
+            result = deploy.down(settings, purge=args.purge)
+        else:
+            result = deploy.status(settings)
+    except deploy.DeployError as exc:
+        print(f"deploy {args.action} failed: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="incubation", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -297,6 +317,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("templates", help="write the four blank templates from the contracts")
     p.add_argument("--out", help="folder (default include/templates)")
     p.set_defaults(func=cmd_templates)
+    p = sub.add_parser(
+        "deploy", help="the production deployment (Postgres, Celery workers) on this host"
+    )
+    p.add_argument("action", choices=["up", "down", "status"])
+    p.add_argument("--workers", type=int, default=2, help="Celery workers (up)")
+    p.add_argument("--port", type=int, default=8080, help="the api-server's port (up)")
+    p.add_argument("--purge", action="store_true", help="also drop its database (down)")
+    p.set_defaults(func=cmd_deploy)
     p = sub.add_parser("airflow", help="run airflow with the project's embedded settings")
     p.add_argument("airflow_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_airflow)

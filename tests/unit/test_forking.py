@@ -59,3 +59,23 @@ def test_meanwhile_runs_while_the_workers_do(tmp_path):
         lambda claims: list(claims), [0, 1, 2], 1, meanwhile=lambda: marker.touch()
     )
     assert results == [[0, 1, 2]] and lost == [] and marker.exists()
+
+
+def _daemonic_parent(send) -> None:
+    """A daemonic process (as a Celery pool worker runs a task in) starting workers."""
+    try:
+        results, _lost = run_forked(lambda claims: list(claims), [0, 1, 2], 2)
+        send.send(sorted(i for r in results for i in r))
+    except BaseException as exc:
+        send.send(repr(exc))
+
+
+def test_a_daemonic_process_may_start_workers():
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    parent = ctx.Process(target=_daemonic_parent, args=(send,), daemon=True)
+    parent.start()
+    assert receive.recv() == [0, 1, 2]
+    parent.join()

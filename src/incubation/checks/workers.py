@@ -26,11 +26,22 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 
 
+def may_have_children() -> None:
+    """Let this process start workers where it runs as a daemonic process: a Celery worker
+    (its prefork pool) runs each task in one, and Python refuses children to a daemonic
+    process ("daemonic processes are not allowed to have children"). Our workers are ours to
+    stop: every one is joined or killed before the stage returns, so nothing is orphaned."""
+    me = multiprocessing.current_process()
+    if me.daemon:
+        me.daemon = False
+
+
 @contextmanager
 def fork_pool(
     workers: int, initializer: Callable | None = None, initargs: tuple = ()
 ) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` forked processes, the heap frozen until it is shut down."""
+    may_have_children()
     gc.freeze()
     try:
         with ProcessPoolExecutor(
@@ -118,6 +129,7 @@ def _supervise(work, board, processes, seconds, memory_mb, meanwhile, results, l
     """One round of workers, watched until each came back or was stopped; the items to run
     again (claimed by a stopped worker, but not the one it was on, or claimed by none)."""
     ctx = multiprocessing.get_context("fork")
+    may_have_children()
     workers: dict[int, tuple] = {}
     gc.freeze()
     try:

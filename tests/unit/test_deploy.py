@@ -1,0 +1,54 @@
+"""The native deployment reads docker-compose.yml's own settings and commands: what is tested
+natively is what compose runs."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from incubation import deploy
+from incubation.settings import PROJECT_ROOT, Settings
+
+
+@pytest.mark.parametrize(
+    ("text", "variables", "filled"),
+    [
+        ("${A}", {"A": "x"}, "x"),
+        ("${A:-d}", {}, "d"),
+        ("${A:-d}", {"A": ""}, "d"),
+        ("${A-d}", {"A": ""}, ""),
+        ("${A:?set A}", {"A": "x"}, "x"),
+        ("a$$b", {}, "a$b"),
+        ("redis://${H:-redis}:${P:-6379}/0", {"H": "127.0.0.1"}, "redis://127.0.0.1:6379/0"),
+    ],
+)
+def test_variables_are_filled_in_as_compose_does(text, variables, filled):
+    assert deploy.interpolate(text, variables) == filled
+
+
+def test_an_unset_required_variable_is_refused():
+    with pytest.raises(deploy.DeployError, match="set POSTGRES_PASSWORD"):
+        deploy.interpolate("${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}", {})
+
+
+def test_the_native_deployment_runs_composes_settings_and_components(tmp_path):
+    deployment = deploy.Deployment(Settings(home=tmp_path))
+    variables = deploy.host_variables(deployment, api_port=18080, redis_db=3)
+    env = deploy.environment(deployment, variables)
+    spec = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text("utf-8"))
+    assert set(spec["x-airflow-common"]["environment"]) <= set(env)  # every compose setting
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+    assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith(
+        "postgresql+psycopg2://incubation_airflow:"
+    )
+    assert env["AIRFLOW__CELERY__BROKER_URL"] == "redis://127.0.0.1:6379/3"
+    assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://127.0.0.1:18080/execution/"
+    assert env["INCUBATION_HOME"] == str(tmp_path)
+    assert Path(env["AIRFLOW__CORE__PLUGINS_FOLDER"]) == PROJECT_ROOT / "plugins"
+    services = spec["services"]
+    for name in (*deploy.COMPONENTS, deploy.WORKER):
+        assert deploy.compose_command(name) == services[name]["command"].split()
+    # the secrets are made once and kept by the owner alone
+    again = deploy.host_variables(deployment, api_port=18080, redis_db=3)
+    assert again["AIRFLOW_JWT_SECRET"] == variables["AIRFLOW_JWT_SECRET"]
+    assert deployment.variables_file.stat().st_mode & 0o077 == 0
