@@ -75,3 +75,15 @@ def write_csv(path: Path, rows: list[list[object]], encoding: str = "utf-8-sig")
     with path.open("w", encoding=encoding, newline="") as fh:
         csv.writer(fh).writerows(rows)
     return path
+
+
+# the views of every unit's schema mart_<unit> and the tables of its export (macro unit_marts)
+UNIT_MARTS = {
+    "progress",
+    "trajectory",
+    "carriers_latest",
+    "submissions",
+    "submissions_quarterly",
+    "missing_reports",
+    "tasks",
+}

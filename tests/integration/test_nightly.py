@@ -17,7 +17,7 @@ from incubation.checks.reference import incubator_recognition_types, read_seed
 from incubation.demo import build_world, refused_files, spoiled_rows, unreported, write_inbox
 from incubation.parsing.normalise import quarter_end
 from incubation.settings import PROJECT_ROOT
-from tests.helpers import write_xlsx
+from tests.helpers import UNIT_MARTS, write_xlsx
 from tests.integration.conftest import read_with
 from tests.integration.dashboard_checks import (
     check_docs_offline,
@@ -210,15 +210,7 @@ def check_unit_export(settings, world, unit: str) -> None:
         scopes = {r[0] for r in con.execute("select scope from progress").fetchall()}
     finally:
         con.close()
-    assert tables == {
-        "progress",
-        "trajectory",
-        "carriers_latest",
-        "submissions",
-        "submissions_quarterly",
-        "missing_reports",
-        "tasks",
-    }
+    assert tables == UNIT_MARTS
     assert carriers == expected and expected
     own = {p.name.split("__", 1)[1] for p in (settings.archive / unit).glob("*__*")}
     own |= {p.name.split("__", 1)[1] for p in (settings.quarantine / unit).glob("*__*")}

@@ -14,17 +14,10 @@ import pytest
 from incubation.settings import Settings
 from incubation.store import ledger
 from incubation.store.warehouse import DbtBuildFailed, run_dbt
+from tests.helpers import UNIT_MARTS
 
 pytestmark = pytest.mark.integration
-MARTS = {
-    "progress",
-    "trajectory",
-    "carriers_latest",
-    "submissions",
-    "submissions_quarterly",
-    "missing_reports",
-    "tasks",
-}
+MARTS = UNIT_MARTS
 
 
 @pytest.fixture
