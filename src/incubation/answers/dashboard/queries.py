@@ -51,7 +51,7 @@ def scopes(con) -> list[dict]:
 def units(con) -> list[dict]:
     return _records(
         con,
-        "select unit_code, unit_name_zh, is_coordinator, reportable_zones from core.dim_unit"
+        "select unit_code, unit_name_zh, is_coordinator from core.dim_unit"
         " order by not is_coordinator, unit_code",
     )
 
