@@ -24,6 +24,7 @@ def test_services_and_profiles():
         "airflow-triggerer",
         "redis",
         "airflow-worker",
+        "otel-collector",
     } == set(services)
     assert services["redis"]["profiles"] == ["celery"]
     assert services["airflow-worker"]["profiles"] == ["celery"]
@@ -43,6 +44,17 @@ def test_services_and_profiles():
                     service["depends_on"]["airflow-init"]["condition"]
                     == "service_completed_successfully"
                 )
+    # metrics on, to the collector compose runs, whose configuration is in the repository
+    env = compose()["x-airflow-common"]["environment"]
+    assert env["AIRFLOW__METRICS__OTEL_ON"] == "${AIRFLOW_METRICS_ON:-true}"
+    assert env["AIRFLOW__METRICS__OTEL_HOST"] == "${OTEL_HOST:-otel-collector}"
+    collector = services["otel-collector"]
+    (mount,) = collector["volumes"]
+    config = yaml.safe_load((ROOT / mount.split(":")[0]).read_text("utf-8"))
+    assert config["receivers"]["otlp"]["protocols"]["http"]["endpoint"].endswith(
+        ":" + env["AIRFLOW__METRICS__OTEL_PORT"].split(":-")[1].rstrip("}")
+    )
+    assert config["service"]["pipelines"]["metrics"]["receivers"] == ["otlp"]
     assert set(compose()["volumes"]) == {
         "incubation-data",
         "postgres-data",

@@ -281,7 +281,9 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     try:
         if args.action == "up":
-            result = deploy.up(settings, workers=args.workers, api_port=args.port)
+            result = deploy.up(
+                settings, workers=args.workers, api_port=args.port, metrics=args.metrics
+            )
         elif args.action == "down":
             result = deploy.down(settings, purge=args.purge)
         else:
@@ -323,6 +325,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["up", "down", "status"])
     p.add_argument("--workers", type=int, default=2, help="Celery workers (up)")
     p.add_argument("--port", type=int, default=8080, help="the api-server's port (up)")
+    p.add_argument(
+        "--metrics",
+        metavar="HOST:PORT",
+        help="export Airflow's and the stages' metrics to this OpenTelemetry collector (up)",
+    )
     p.add_argument("--purge", action="store_true", help="also drop its database (down)")
     p.set_defaults(func=cmd_deploy)
     p = sub.add_parser("airflow", help="run airflow with the project's embedded settings")

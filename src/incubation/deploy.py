@@ -9,7 +9,12 @@ Airflow home on disk). ``up`` makes a Postgres role and database of the deployme
 migrates it and starts the api-server, the scheduler, the dag-processor, the triggerer and
 one or more Celery workers (CeleryExecutor); ``down`` stops every one of them and checks that
 none is left; the state (secrets, process ids, logs, Airflow home) is ``deploy/`` of the data
-home.
+home. ``up`` on a deployment of which a component has stopped (a worker killed, say) starts
+that component again, as compose's ``restart: always`` would.
+
+Metrics: with ``metrics`` (the ``host:port`` of an OpenTelemetry collector's OTLP/HTTP
+receiver) every component exports Airflow's metrics there, and the stages their own
+(``incubation.stage.*``, see ``pipeline.metering``); compose runs a collector of its own.
 """
 
 from __future__ import annotations
@@ -127,9 +132,13 @@ class Deployment:
         return self.secrets_dir / "deploy.json"
 
 
-def host_variables(deployment: Deployment, api_port: int, redis_db: int) -> dict[str, str]:
+def host_variables(
+    deployment: Deployment, api_port: int, redis_db: int, metrics: str | None = None
+) -> dict[str, str]:
     """The values compose's variables take on this host; the secrets are made once and kept
-    (owner only) in ``deploy/secrets/deploy.json``."""
+    (owner only) in ``deploy/secrets/deploy.json``. Metrics go to the collector at
+    ``metrics`` (``host:port``), or nowhere (no collector runs on a bare host); how often they
+    are exported is ``OTEL_INTERVAL_MILLISECONDS`` of the environment, as in compose."""
     path = deployment.variables_file
     if path.exists():
         kept = json.loads(path.read_text("utf-8"))
@@ -161,7 +170,21 @@ def host_variables(deployment: Deployment, api_port: int, redis_db: int) -> dict
         "AIRFLOW_API_PORT": str(api_port),
         "INCUBATION_TIMEZONE": deployment.settings.timezone,
         "INCUBATION_DATA_HOME": str(deployment.settings.home),
+        **metrics_variables(metrics),
     }
+
+
+def metrics_variables(metrics: str | None) -> dict[str, str]:
+    """Compose's metrics variables for a collector at ``host:port`` (or metrics off)."""
+    if not metrics:
+        return {"AIRFLOW_METRICS_ON": "false"}
+    host, _, port = metrics.rpartition(":")
+    if not host or not port.isdigit():
+        raise DeployError(f"metrics: expected host:port of an OTLP/HTTP receiver, got {metrics!r}")
+    found = {"AIRFLOW_METRICS_ON": "true", "OTEL_HOST": host, "OTEL_PORT": port}
+    if os.environ.get("OTEL_INTERVAL_MILLISECONDS"):
+        found["OTEL_INTERVAL_MILLISECONDS"] = os.environ["OTEL_INTERVAL_MILLISECONDS"]
+    return found
 
 
 def environment(deployment: Deployment, variables: Mapping[str, str]) -> dict[str, str]:
@@ -265,12 +288,62 @@ def _health(port: str) -> bool:
         return False
 
 
-def up(settings: Settings, workers: int = 2, api_port: int = 8080, redis_db: int = 0) -> dict:
-    """Start the deployment (refused while one runs on this data home); what runs, where."""
+def commands(workers: int) -> dict[str, list[str]]:
+    """Each component's airflow command, from compose: its services, one worker per Celery
+    hostname (``worker<k>@host``), each running one task at a time."""
+    found = {name: compose_command(name) for name in COMPONENTS}
+    for k in range(1, workers + 1):
+        found[f"{WORKER}-{k}"] = [
+            *compose_command(WORKER),
+            *("--celery-hostname", f"worker{k}@%h", "--concurrency", "1"),
+        ]
+    return found
+
+
+def _start(deployment: Deployment, name: str, command: list[str], env: Mapping[str, str]) -> int:
+    """Start one component in a session of its own, its output appended to its log."""
+    component_env = dict(env)
+    if name.startswith(WORKER):  # each worker's log server on its own port
+        component_env["AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT"] = str(
+            WORKER_LOG_PORT + int(name.rsplit("-", 1)[1]) - 1
+        )
+    with (deployment.logs / f"{name}.log").open("a") as log:
+        process = subprocess.Popen(
+            [_airflow(), *command],
+            env=component_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return process.pid
+
+
+def up(
+    settings: Settings,
+    workers: int = 2,
+    api_port: int = 8080,
+    redis_db: int = 0,
+    metrics: str | None = None,
+) -> dict:
+    """Start the deployment; what runs, where. On a deployment of which some component has
+    stopped, start those again as they were started (the other arguments are then those of
+    the first ``up``); on one that runs whole, refuse."""
     deployment = Deployment(settings)
-    if running(deployment):
-        raise DeployError(f"already running: {sorted(running(deployment))} ({deployment.root})")
-    variables = host_variables(deployment, api_port, redis_db)
+    state = deployment.read_state()
+    alive = running(deployment)
+    if alive:
+        stopped = [name for name in state["components"] if name not in alive]
+        if not stopped:
+            raise DeployError(f"already running: {sorted(alive)} ({deployment.root})")
+        variables = host_variables(
+            deployment, int(state["api_port"]), state["redis_db"], state.get("metrics")
+        )
+        env = environment(deployment, variables)
+        for name in stopped:
+            state["components"][name] = _start(deployment, name, state["commands"][name], env)
+        deployment.state.write_text(json.dumps(state), "utf-8")
+        return status(settings)
+    variables = host_variables(deployment, api_port, redis_db, metrics)
     ensure_database(variables)
     env = environment(deployment, variables)
     settings.ensure_dirs()
@@ -281,33 +354,16 @@ def up(settings: Settings, workers: int = 2, api_port: int = 8080, redis_db: int
     migrate = subprocess.run([_airflow(), "db", "migrate"], env=env, capture_output=True, text=True)
     if migrate.returncode != 0:
         raise DeployError(f"airflow db migrate failed: {migrate.stderr[-2000:]}")
-    commands = {name: compose_command(name) for name in COMPONENTS}
-    for k in range(workers):
-        commands[f"{WORKER}-{k + 1}"] = [
-            *compose_command(WORKER),
-            "--celery-hostname",
-            f"worker{k + 1}@%h",
-            "--concurrency",
-            "1",
-        ]
     pids: dict[str, int] = {}
-    state = {"api_port": variables["AIRFLOW_API_PORT"], "redis_db": redis_db, "components": pids}
-    for name, command in commands.items():
-        component_env = dict(env)
-        if name.startswith(WORKER):  # each worker's log server on its own port
-            component_env["AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT"] = str(
-                WORKER_LOG_PORT + int(name.rsplit("-", 1)[1]) - 1
-            )
-        log = (deployment.logs / f"{name}.log").open("a")
-        process = subprocess.Popen(
-            [_airflow(), *command],
-            env=component_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        pids[name] = process.pid
+    state = {
+        "api_port": variables["AIRFLOW_API_PORT"],
+        "redis_db": redis_db,
+        "metrics": metrics,
+        "components": pids,
+        "commands": commands(workers),
+    }
+    for name, command in state["commands"].items():
+        pids[name] = _start(deployment, name, command, env)
         deployment.state.write_text(json.dumps(state), "utf-8")
     deadline = time.monotonic() + 180
     while not _health(variables["AIRFLOW_API_PORT"]):

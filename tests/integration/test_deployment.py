@@ -1,26 +1,39 @@
 """The production deployment for real: `incubation deploy up` starts, from docker-compose.yml's
 settings, an api-server, scheduler, dag-processor, triggerer and two Celery workers on this
 machine's Postgres (the metadata database, a role and database of the deployment's own) and
-Redis (the broker). The nightly DAG is triggered through the REST API on the demo inbox and
-run by the Celery workers, the reports DAG fires on the warehouse asset, and the warehouse
-equals the embedded run's. Where Postgres or Redis is not reachable the test is reported as
-not run (skipped with the reason), never passed."""
+Redis (the broker), exporting metrics to an OpenTelemetry receiver the test runs. The nightly
+DAG is triggered through the REST API on the demo inbox and run by the Celery workers, the
+reports DAG fires on the warehouse asset, the warehouse equals the embedded run's, and the
+stages' metrics arrive beside Airflow's. A worker killed (its whole process tree, as a
+container dies) while it runs a task: the scheduler finds the task without a heartbeat, it is
+retried on the other worker, and ``deploy up`` starts the killed worker again. Where Postgres
+or Redis is not reachable the tests are reported as not run (skipped with the reason), never
+passed."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections import defaultdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
+import psutil
 import pytest
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
+    ExportMetricsServiceRequest,
+)
 
 from incubation import deploy
 from incubation.settings import PROJECT_ROOT, Settings
@@ -69,6 +82,46 @@ class Api:
             return error.code, error.read().decode("utf-8", "replace")
 
 
+class Receiver:
+    """An OTLP/HTTP metrics receiver (what a collector listens with): every data point it is
+    sent, by metric name, as (service name, attributes)."""
+
+    def __init__(self):
+        self.points: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if self.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                receiver.take(ExportMetricsServiceRequest.FromString(body))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = f"127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def take(self, request) -> None:
+        for resource in request.resource_metrics:
+            service = {a.key: a.value.string_value for a in resource.resource.attributes}
+            for scope in resource.scope_metrics:
+                for metric in scope.metrics:
+                    data = getattr(metric, metric.WhichOneof("data"))
+                    for point in data.data_points:
+                        attributes = {a.key: a.value.string_value for a in point.attributes}
+                        self.points[metric.name].append((service.get("service.name"), attributes))
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def wait_for(what: str, check, timeout: float = 600, every: float = 3):
     deadline = time.monotonic() + timeout
     while True:
@@ -86,18 +139,26 @@ def deployment(tmp_path_factory):
         pytest.skip("NOT RUN: Postgres (127.0.0.1:5432) or Redis (127.0.0.1:6379) not reachable")
     home = tmp_path_factory.mktemp("deployed") / "home"
     shutil.copytree(DEMO_INBOX, home / "inbox")
+    receiver = Receiver()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("INCUBATION_HOME", str(home))
         patch.setenv("INCUBATION_SETTLE_SECONDS", "0")
         for name in ("AIRFLOW_HOME", "AIRFLOW__CORE__DAGS_FOLDER"):  # the deployment's own
             patch.delenv(name, raising=False)
+        patch.setenv("OTEL_INTERVAL_MILLISECONDS", "2000")
+        # a task whose worker died is found after 30 s without a heartbeat (Airflow's
+        # default is 5 minutes); the supervisor heartbeats every 5 s
+        patch.setenv("AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT", "30")
         settings = Settings.from_env()
-        up = deploy.up(settings, workers=2, api_port=free_port(), redis_db=7)
+        up = deploy.up(
+            settings, workers=2, api_port=free_port(), redis_db=7, metrics=receiver.address
+        )
         try:
             password = json.loads(Path(up["admin_password_file"]).read_text())["admin"]
-            yield settings, Api(up["api"], password)
+            yield settings, Api(up["api"], password), receiver
         finally:
             stopped = deploy.down(settings, purge=True)
+            receiver.close()
             assert deploy.running(deploy.Deployment(settings)) == {}
             assert set(stopped["stopped"]) == set(up["components"])
 
@@ -132,7 +193,7 @@ def rows(db: Path) -> list[tuple]:
 
 
 def test_the_night_runs_on_celery_workers_with_postgres(deployment, tmp_path):
-    settings, api = deployment
+    settings, api, receiver = deployment
     status = deploy.status(settings)
     assert set(status["components"]) == {
         "airflow-apiserver",
@@ -201,3 +262,72 @@ def test_the_night_runs_on_celery_workers_with_postgres(deployment, tmp_path):
 
     # --- the same warehouse as the embedded deployment makes of the same inbox
     assert rows(settings.warehouse_db) == rows(embedded_warehouse(tmp_path))
+
+    # --- metrics: Airflow's own and the stages', exported the same way, from every process
+    def exported():
+        names = set(receiver.points)
+        stages = {f"airflow.incubation.stage.{s}.duration" for s in ("check", "load", "publish")}
+        return names if "airflow.scheduler_heartbeat" in names and stages <= names else None
+
+    wait_for("the metrics", exported, timeout=60)
+    services = {service for points in receiver.points.values() for service, _ in points}
+    assert services == {"yuzhong-incubation"}
+    assert ("yuzhong-incubation", {"stage": "build"}) in receiver.points[
+        "airflow.incubation.stage.build.peak_rss_mb"
+    ]
+
+
+def worker_of(pid: int, workers: dict[str, int]) -> str:
+    """The worker whose process tree holds ``pid``."""
+    for name, worker in workers.items():
+        if pid in {p.pid for p in psutil.Process(worker).children(recursive=True)}:
+            return name
+    raise AssertionError(f"no worker runs pid {pid}")
+
+
+def test_a_task_whose_worker_is_killed_is_retried_on_another(deployment):
+    settings, api, receiver = deployment
+    dag_runs = "/api/v2/dags/incubation_reports/dagRuns"
+    code, run = api.call("POST", dag_runs, {"logical_date": None, "conf": {}})
+    assert code == 200, run
+    tis_path = f"{dag_runs}/{run['dag_run_id']}/taskInstances"
+
+    def a_running_task():
+        tis = api.call("GET", tis_path)[1]["task_instances"]
+        return next((ti for ti in tis if ti["state"] == "running" and ti["pid"]), None)
+
+    ti = wait_for("a running reports task", a_running_task, timeout=300, every=0.2)
+    workers = {
+        name: pid
+        for name, pid in deploy.running(deploy.Deployment(settings)).items()
+        if name.startswith(deploy.WORKER)
+    }
+    victim = worker_of(ti["pid"], workers)
+    # the whole tree, as when a worker's container or host dies: the worker, its pool, the
+    # task's supervisor and the task (in a process group of its own)
+    tree = psutil.Process(workers[victim])
+    processes = [*tree.children(recursive=True), tree]
+    for process in processes:
+        process.send_signal(signal.SIGKILL)
+    _, left = psutil.wait_procs(processes, timeout=30)
+    assert not left
+    assert set(deploy.status(settings)["components"].items()) >= {(victim, "stopped")}
+
+    def run_done():
+        found = api.call("GET", f"{dag_runs}/{run['dag_run_id']}")[1]
+        return found["state"] if found["state"] in ("success", "failed") else None
+
+    assert wait_for("the reports run", run_done) == "success"
+    retried = api.call("GET", f"{tis_path}/{ti['task_id']}")[1]
+    assert (retried["state"], retried["try_number"]) == ("success", 2)
+    assert retried["pid"] != ti["pid"]  # run again, by the worker left: the other was dead
+    # the scheduler counted the task it found without a heartbeat
+    killed = receiver.points["airflow.task_instances_without_heartbeats_killed"]
+    assert ("yuzhong-incubation", {"dag_id": "incubation_reports", "task_id": ti["task_id"]}) in (
+        killed
+    )
+
+    # `deploy up` on the deployment starts the killed worker again, and only it
+    again = deploy.up(settings)
+    assert set(again["components"].values()) == {"running"}
+    assert deploy.running(deploy.Deployment(settings))[victim] != workers[victim]

@@ -1,6 +1,8 @@
 """The native deployment reads docker-compose.yml's own settings and commands: what is tested
 natively is what compose runs."""
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,31 @@ def test_the_native_deployment_runs_composes_settings_and_components(tmp_path):
     again = deploy.host_variables(deployment, api_port=18080, redis_db=3)
     assert again["AIRFLOW_JWT_SECRET"] == variables["AIRFLOW_JWT_SECRET"]
     assert deployment.variables_file.stat().st_mode & 0o077 == 0
+
+
+def test_metrics_go_to_the_collector_given_or_nowhere(tmp_path, monkeypatch):
+    deployment = deploy.Deployment(Settings(home=tmp_path))
+    monkeypatch.setenv("OTEL_INTERVAL_MILLISECONDS", "2000")
+    on = deploy.environment(
+        deployment, deploy.host_variables(deployment, 18080, 3, metrics="127.0.0.1:4318")
+    )
+    assert on["AIRFLOW__METRICS__OTEL_ON"] == "true"
+    assert (on["AIRFLOW__METRICS__OTEL_HOST"], on["AIRFLOW__METRICS__OTEL_PORT"]) == (
+        "127.0.0.1",
+        "4318",
+    )
+    assert on["AIRFLOW__METRICS__OTEL_INTERVAL_MILLISECONDS"] == "2000"
+    assert on["AIRFLOW__METRICS__OTEL_SERVICE"] == "yuzhong-incubation"
+    off = deploy.environment(deployment, deploy.host_variables(deployment, 18080, 3))
+    assert off["AIRFLOW__METRICS__OTEL_ON"] == "false"
+    with pytest.raises(deploy.DeployError, match="host:port"):
+        deploy.host_variables(deployment, 18080, 3, metrics="collector")
+
+
+def test_up_on_a_running_deployment_is_refused(tmp_path, monkeypatch):
+    deployment = deploy.Deployment(Settings(home=tmp_path))
+    deployment.root.mkdir(parents=True)
+    state = {"api_port": "1", "redis_db": 0, "components": {"airflow-scheduler": os.getpid()}}
+    deployment.state.write_text(json.dumps(state))
+    with pytest.raises(deploy.DeployError, match="already running"):
+        deploy.up(Settings(home=tmp_path))

@@ -3,6 +3,7 @@
 import json
 
 from incubation.pipeline.metering import measure, metered
+from incubation.settings import Settings
 
 
 def test_a_metered_stage_records_its_cost(settings, monkeypatch):
@@ -114,3 +115,69 @@ def test_a_process_that_ran_a_stage_exits_as_python_does(tmp_path):
         check=True,
     )
     assert done.stdout.strip() == "frozen at exit: False"
+
+
+class Silent:
+    """What Airflow's client is outside a task: it drops everything."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+class Recording:
+    """A metrics backend of Airflow's metrics client that keeps what it is sent."""
+
+    def __init__(self):
+        self.sent = []
+
+    def timing(self, stat, dt, **kwargs):
+        self.sent.append(("timing", stat, dt, kwargs.get("tags")))
+
+    def gauge(self, stat, value, **kwargs):
+        self.sent.append(("gauge", stat, value, kwargs.get("tags")))
+
+
+def test_a_stage_exports_its_figures_through_airflows_metrics_client(tmp_path):
+    """In a task Airflow's runner configures the client from ``[metrics]``; here a recording
+    backend stands in for the collector. Fails loudly if the Task SDK's client changes."""
+    from airflow.sdk.observability import stats
+
+    backend = Recording()
+    stats.initialize(factory=lambda: backend, export_legacy_names=False)
+    try:
+
+        @metered("check")
+        def stage(settings):
+            return "done"
+
+        assert stage(Settings(home=tmp_path)) == "done"
+    finally:
+        stats.initialize(factory=Silent, export_legacy_names=False)
+    (line,) = [
+        json.loads(x) for x in (tmp_path / "runs" / "metrics.jsonl").read_text().splitlines()
+    ]
+    tags = {"stage": "check"}
+    assert backend.sent == [
+        ("timing", "incubation.stage.check.duration", line["wall_s"] * 1000.0, tags),
+        ("gauge", "incubation.stage.check.cpu_seconds", line["cpu_s"], tags),
+        ("gauge", "incubation.stage.check.peak_rss_mb", line["peak_rss_mb"], tags),
+    ]
+
+
+def test_a_failing_metrics_backend_does_not_fail_the_stage(tmp_path):
+    from airflow.sdk.observability import stats
+
+    class Broken:
+        def timing(self, *args, **kwargs):
+            raise ConnectionError("collector down")
+
+    stats.initialize(factory=Broken, export_legacy_names=False)
+    try:
+
+        @metered("load")
+        def stage(settings):
+            return 7
+
+        assert stage(Settings(home=tmp_path)) == 7
+    finally:
+        stats.initialize(factory=Silent, export_legacy_names=False)
