@@ -35,7 +35,11 @@ venv: $(BIN)/.installed
 # runtime (what the Dockerfile installs), requirements-dev.lock adds the dev extra (what the
 # venv installs). Each keeps the versions it pins already unless a change needs another;
 # tests/test_dependencies.py holds the two to the same versions.
-LOCK_FLAGS := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
+# With AIRFLOW_CONSTRAINTS_FILE (a copy of Airflow's constraints for the image's version) both
+# locks are compiled within those constraints, so the image's own packages stay as released
+# (tests/test_image_constraints.py).
+LOCK_FLAGS := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+	$(if $(AIRFLOW_CONSTRAINTS_FILE),--constraint $(AIRFLOW_CONSTRAINTS_FILE))
 lock:
 	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) -o requirements-dev.lock
