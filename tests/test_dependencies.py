@@ -113,9 +113,9 @@ def test_declared_runtime_dependencies_are_imported_or_needed():
         for name in top_level_imports("src", "dags", "plugins")
         for d in providers.get(name, [])
     }
-    # the CLI, the adapter, the dashboard's chart script read from its package, and Celery
-    # pinned below the release its provider breaks on
-    run_not_imported = {"apache-airflow", "dbt-core", "dbt-duckdb", "plotly", "celery"}
+    # the CLI, the adapter, the dashboard's chart script read from its package, Celery
+    # pinned below the release its provider breaks on, and the storage of pandas' text
+    run_not_imported = {"apache-airflow", "dbt-core", "dbt-duckdb", "plotly", "celery", "pyarrow"}
     assert runtime - imported - run_not_imported == set()
 
 
@@ -170,3 +170,18 @@ def test_locks_are_compiled_from_pyproject(lock):
     header = (ROOT / lock).read_text("utf-8").splitlines()[1]
     assert "uv pip compile pyproject.toml" in header and f"-o {lock}" in header
     assert ("--extra dev" in header) == (lock == "requirements-dev.lock")
+
+
+def test_text_columns_are_arrow_backed():
+    """With pyarrow installed, pandas stores the parsed text columns in Arrow, and the string
+    checks on them are columnar (docs/decisions/0014). Without it they fall back to a Python
+    call per cell: this fails first."""
+    import numpy as np
+    import pandas as pd
+
+    from incubation.parsing.cells import typed_array
+
+    parsed = np.array(["2026Q1", "2026Q5", None], dtype=object)  # as the readers give text
+    column = pd.DataFrame({"period": typed_array(parsed, "text")})["period"]
+    assert column.dtype.storage == "pyarrow"
+    assert column.str.contains(r"^\d{4}Q[1-4]$").tolist() == [True, False, False]
