@@ -26,6 +26,7 @@ PACKAGES = (
     "duckdb",
     "great-expectations",
     "pandas",
+    "pyarrow",
     "python-calamine",
     "openpyxl",
     "fastexcel",
