@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 
@@ -87,3 +88,16 @@ UNIT_MARTS = {
     "missing_reports",
     "tasks",
 }
+
+
+def canonical(name: str) -> str:
+    """A distribution's name as the package index compares it."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pins(text: str) -> dict[str, str]:
+    """The ``name==version`` lines of a lock or constraints file, by canonical name."""
+    return {
+        canonical(m.group(1)): m.group(2)
+        for m in re.finditer(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)", text, re.M)
+    }

@@ -12,23 +12,16 @@ from __future__ import annotations
 
 import os
 import re
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import pins
+
 ROOT = Path(__file__).resolve().parents[1]
 URL = "https://raw.githubusercontent.com/apache/airflow/constraints-{version}/constraints-3.11.txt"
-
-
-def pins(text: str) -> dict[str, str]:
-    """``name==version`` lines of a lock or constraints file, by canonical name."""
-    found = {}
-    for line in text.splitlines():
-        match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)", line.strip())
-        if match:
-            found[re.sub(r"[-_.]+", "-", match[1]).lower()] = match[2]
-    return found
 
 
 def conflicts(lock: str, constraints: str) -> dict[str, tuple[str, str]]:
@@ -59,6 +52,8 @@ def test_the_runtime_lock_fits_the_official_images_constraints():
         try:
             with urllib.request.urlopen(url, timeout=20) as response:
                 constraints = response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:  # reached, and no such constraints: a wrong image
+            pytest.fail(f"no constraints for Airflow {version} at {url}: {exc}")
         except OSError as exc:
             pytest.skip(
                 f"NOT RUN: Airflow {version}'s constraints could not be read ({url}: {exc}); "

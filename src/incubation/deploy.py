@@ -49,6 +49,16 @@ COMPONENTS = (
 WORKER = "airflow-worker"
 ROLE = "incubation_airflow"
 WORKER_LOG_PORT = 8793  # the first worker's log server; each further worker the next port
+# the host values a restarted component takes from the first ``up``, not from the shell
+HOSTS = (
+    "POSTGRES_HOST",
+    "POSTGRES_PORT",
+    "REDIS_HOST",
+    "REDIS_PORT",
+    "OTEL_HOST",
+    "OTEL_PORT",
+    "OTEL_INTERVAL_MILLISECONDS",
+)
 
 _VARIABLE = re.compile(
     r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}"
@@ -179,7 +189,7 @@ def metrics_variables(metrics: str | None) -> dict[str, str]:
     if not metrics:
         return {"AIRFLOW_METRICS_ON": "false"}
     host, _, port = metrics.rpartition(":")
-    if not host or not port.isdigit():
+    if not host or "/" in host or not port.isdigit():
         raise DeployError(f"metrics: expected host:port of an OTLP/HTTP receiver, got {metrics!r}")
     found = {"AIRFLOW_METRICS_ON": "true", "OTEL_HOST": host, "OTEL_PORT": port}
     if os.environ.get("OTEL_INTERVAL_MILLISECONDS"):
@@ -332,15 +342,30 @@ def up(
     state = deployment.read_state()
     alive = running(deployment)
     if alive:
-        stopped = [name for name in state["components"] if name not in alive]
+        # as first started: its commands (a state from before they were kept: compose's, for
+        # the components it names) and its host values, whatever this shell's environment says
+        known = state.get("commands") or {
+            name: command
+            for name, command in commands(
+                sum(name.startswith(WORKER) for name in state["components"])
+            ).items()
+            if name in state["components"]
+        }
+        stopped = [name for name in known if name not in alive]
         if not stopped:
             raise DeployError(f"already running: {sorted(alive)} ({deployment.root})")
-        variables = host_variables(
-            deployment, int(state["api_port"]), state["redis_db"], state.get("metrics")
-        )
+        variables = {
+            **host_variables(
+                deployment, int(state["api_port"]), state["redis_db"], state.get("metrics")
+            ),
+            **state.get("hosts", {}),
+        }
         env = environment(deployment, variables)
         for name in stopped:
-            state["components"][name] = _start(deployment, name, state["commands"][name], env)
+            if name in state["components"]:  # what is left of it (its pool, its log server)
+                _signal_group(state["components"][name], signal.SIGKILL)
+            state["components"][name] = _start(deployment, name, known[name], env)
+        state["commands"] = known
         deployment.state.write_text(json.dumps(state), "utf-8")
         return status(settings)
     variables = host_variables(deployment, api_port, redis_db, metrics)
@@ -361,6 +386,7 @@ def up(
         "metrics": metrics,
         "components": pids,
         "commands": commands(workers),
+        "hosts": {name: variables[name] for name in HOSTS if name in variables},
     }
     for name, command in state["commands"].items():
         pids[name] = _start(deployment, name, command, env)

@@ -71,8 +71,9 @@ def test_metrics_go_to_the_collector_given_or_nowhere(tmp_path, monkeypatch):
     assert on["AIRFLOW__METRICS__OTEL_SERVICE"] == "yuzhong-incubation"
     off = deploy.environment(deployment, deploy.host_variables(deployment, 18080, 3))
     assert off["AIRFLOW__METRICS__OTEL_ON"] == "false"
-    with pytest.raises(deploy.DeployError, match="host:port"):
-        deploy.host_variables(deployment, 18080, 3, metrics="collector")
+    for wrong in ("collector", "http://collector:4318"):
+        with pytest.raises(deploy.DeployError, match="host:port"):
+            deploy.host_variables(deployment, 18080, 3, metrics=wrong)
 
 
 def test_up_on_a_running_deployment_is_refused(tmp_path, monkeypatch):
@@ -82,3 +83,40 @@ def test_up_on_a_running_deployment_is_refused(tmp_path, monkeypatch):
     deployment.state.write_text(json.dumps(state))
     with pytest.raises(deploy.DeployError, match="already running"):
         deploy.up(Settings(home=tmp_path))
+
+
+def test_up_starts_again_only_what_stopped_as_it_was_started(tmp_path, monkeypatch):
+    """A state written before the commands were kept: the stopped worker is started with the
+    worker command, after what is left of its process group is killed; the component that
+    runs is left alone; the host values are the first ``up``'s, not this shell's."""
+    settings = Settings(home=tmp_path)
+    deployment = deploy.Deployment(settings)
+    deployment.logs.mkdir(parents=True)
+    dead = 2**22 + 12345  # above the kernel's pid range: no such process
+    state = {
+        "api_port": "18080",
+        "redis_db": 3,
+        "components": {"airflow-scheduler": os.getpid(), "airflow-worker-1": dead},
+        "hosts": {"REDIS_HOST": "10.0.0.9"},
+    }
+    deployment.state.write_text(json.dumps(state))
+    monkeypatch.setenv("INCUBATION_REDIS_HOST", "127.0.0.1")
+    started, killed = {}, []
+
+    def start(deployment, name, command, env):
+        started[name] = (command, env["AIRFLOW__CELERY__BROKER_URL"])
+        return 4242
+
+    monkeypatch.setattr(deploy, "_start", start)
+    monkeypatch.setattr(deploy, "_signal_group", lambda pid, sig: killed.append(pid))
+    monkeypatch.setattr(deploy, "status", lambda settings: {"ok": True})
+    assert deploy.up(settings, workers=5) == {"ok": True}
+    (command, broker) = started.pop("airflow-worker-1")
+    assert started == {}  # the scheduler runs: not started twice
+    assert command[:2] == deploy.compose_command(deploy.WORKER)
+    assert "worker1@%h" in command
+    assert broker == "redis://10.0.0.9:6379/3"
+    assert killed == [dead]
+    kept = json.loads(deployment.state.read_text())
+    assert kept["components"] == {"airflow-scheduler": os.getpid(), "airflow-worker-1": 4242}
+    assert set(kept["commands"]) == {"airflow-scheduler", "airflow-worker-1"}

@@ -159,6 +159,7 @@ def test_a_stage_exports_its_figures_through_airflows_metrics_client(tmp_path):
     tags = {"stage": "check"}
     assert backend.sent == [
         ("timing", "incubation.stage.check.duration", line["wall_s"] * 1000.0, tags),
+        ("gauge", "incubation.stage.check.wall_seconds", line["wall_s"], tags),
         ("gauge", "incubation.stage.check.cpu_seconds", line["cpu_s"], tags),
         ("gauge", "incubation.stage.check.peak_rss_mb", line["peak_rss_mb"], tags),
     ]
