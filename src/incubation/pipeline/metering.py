@@ -16,9 +16,10 @@ which stage grew.
 The same figures go out as metrics through Airflow's own metrics client (``export``): to the
 OpenTelemetry collector (or StatsD server) the deployment's ``[metrics]`` names, beside
 Airflow's metrics, as ``incubation.stage.<stage>.duration`` (a timing, milliseconds: an
-exponential histogram in OpenTelemetry, which not every exporter translates),
-``.wall_seconds``, ``.cpu_seconds`` and ``.peak_rss_mb`` (gauges), each tagged with its stage. Where no metrics
-backend is configured (``dag.test``, the embedded run) Airflow's client drops them.
+exponential histogram in OpenTelemetry, which not every exporter translates), and
+``.wall_seconds``, ``.cpu_seconds`` and ``.peak_rss_mb`` (gauges), each tagged with its
+stage. Where no metrics backend is configured (``dag.test``, the embedded run) Airflow's
+client drops them.
 """
 
 from __future__ import annotations
